@@ -1,0 +1,51 @@
+package codex.protocol;
+
+/**
+ * Every event-bus address of the system, in one place. The trailing {@code .v1} is the contract
+ * version: an incompatible change to a body gets a new address, so old and new services can
+ * share a cluster. Bodies are JSON objects (see {@link Json}); none of them carries Java objects.
+ */
+public final class Addresses {
+    private Addresses() {
+    }
+
+    // ---- gateway: the front door every client uses ------------------------------------------
+
+    /** request/reply. Body {@code {"config": SessionConfig, "resume_session_id"?: id}} → {@code {"session_id", "events_address"}}. */
+    public static final String GATEWAY_CREATE_SESSION = "codex.gateway.session.create.v1";
+    /** request/reply. Body {@code {"session_id", "submission": Submission}} → {@code {"accepted": true}}. */
+    public static final String GATEWAY_SUBMIT = "codex.gateway.submit.v1";
+    /** request/reply. Body {@code {"session_id", "after_seq"}} → {@code {"events": [Event…]}} still buffered after that seq. */
+    public static final String GATEWAY_REPLAY = "codex.gateway.replay.v1";
+    /** publish (agent → gateways). Body: one {@link Event}. */
+    public static final String GATEWAY_EVENTS_IN = "codex.gateway.events.v1";
+
+    /** publish (gateway → clients). Body: one {@link Event}, in seq order. */
+    public static String clientEvents(String sessionId) {
+        return "codex.client.events.v1." + sessionId;
+    }
+
+    // ---- agent-service --------------------------------------------------------------------
+
+    /** request/reply. Body {@code {"session_id", "config": SessionConfig, "resume": bool}} → {@code {"session_id"}} once configured. */
+    public static final String AGENT_OPEN_SESSION = "codex.agent.session.open.v1";
+
+    /** request/reply, served by the agent instance that owns the session. Body: {@link Submission} → {@code {"accepted": true}}. */
+    public static String agentSession(String sessionId) {
+        return "codex.agent.session.v1." + sessionId;
+    }
+
+    // ---- sandbox-service ------------------------------------------------------------------
+
+    /** request/reply. Body: {@link SandboxMessages.ExecCommand} → {@link SandboxMessages.ExecFinished}. Output streams to the request's output_address. */
+    public static final String SANDBOX_EXEC = "codex.sandbox.exec.v1";
+    /** publish. Body {@code {"exec_id"}}: kill that command's process group, wherever it runs. */
+    public static final String SANDBOX_CANCEL = "codex.sandbox.cancel.v1";
+    /** request/reply. Body: {@link SandboxMessages.ApplyPatch} → {@link SandboxMessages.PatchApplied}. */
+    public static final String SANDBOX_APPLY_PATCH = "codex.sandbox.apply_patch.v1";
+
+    // ---- notifier-service -----------------------------------------------------------------
+
+    /** publish. Body: {@link NotifierMessages.TurnComplete}. */
+    public static final String NOTIFIER_TURN_COMPLETE = "codex.notifier.turn_complete.v1";
+}

@@ -1,0 +1,106 @@
+package codex.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+import java.util.Map;
+
+/** Every message the system can say to a client. The JSON {@code type} names are the contract. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = EventMsg.SessionConfigured.class, name = "session_configured"),
+    @JsonSubTypes.Type(value = EventMsg.TaskStarted.class, name = "task_started"),
+    @JsonSubTypes.Type(value = EventMsg.AgentMessageDelta.class, name = "agent_message_delta"),
+    @JsonSubTypes.Type(value = EventMsg.AgentMessage.class, name = "agent_message"),
+    @JsonSubTypes.Type(value = EventMsg.AgentReasoning.class, name = "agent_reasoning"),
+    @JsonSubTypes.Type(value = EventMsg.ExecCommandBegin.class, name = "exec_command_begin"),
+    @JsonSubTypes.Type(value = EventMsg.ExecCommandOutputDelta.class, name = "exec_command_output_delta"),
+    @JsonSubTypes.Type(value = EventMsg.ExecCommandEnd.class, name = "exec_command_end"),
+    @JsonSubTypes.Type(value = EventMsg.ExecApprovalRequest.class, name = "exec_approval_request"),
+    @JsonSubTypes.Type(value = EventMsg.ApplyPatchApprovalRequest.class, name = "apply_patch_approval_request"),
+    @JsonSubTypes.Type(value = EventMsg.PatchApplyBegin.class, name = "patch_apply_begin"),
+    @JsonSubTypes.Type(value = EventMsg.PatchApplyEnd.class, name = "patch_apply_end"),
+    @JsonSubTypes.Type(value = EventMsg.TokenCount.class, name = "token_count"),
+    @JsonSubTypes.Type(value = EventMsg.Error.class, name = "error"),
+    @JsonSubTypes.Type(value = EventMsg.BackgroundEvent.class, name = "background_event"),
+    @JsonSubTypes.Type(value = EventMsg.TurnAborted.class, name = "turn_aborted"),
+    @JsonSubTypes.Type(value = EventMsg.TaskComplete.class, name = "task_complete"),
+    @JsonSubTypes.Type(value = EventMsg.ShutdownComplete.class, name = "shutdown_complete"),
+})
+public sealed interface EventMsg {
+
+    /** The session is ready (first event of every session, again after configure_session). */
+    record SessionConfigured(String sessionId, String model, String provider, String cwd,
+                             String approvalPolicy, List<String> sandboxPermissions,
+                             boolean resumed) implements EventMsg { }
+
+    /** A turn began (the model is about to be asked). */
+    record TaskStarted() implements EventMsg { }
+
+    /** A piece of the assistant's text while it streams. */
+    record AgentMessageDelta(String delta) implements EventMsg { }
+
+    /** A complete assistant message. */
+    record AgentMessage(String message) implements EventMsg { }
+
+    /** A reasoning summary from the model. */
+    record AgentReasoning(String text) implements EventMsg { }
+
+    /** A command is about to run; {@code sandboxed} is false when the user approved running it outside the sandbox. */
+    record ExecCommandBegin(String callId, List<String> command, String cwd, boolean sandboxed) implements EventMsg { }
+
+    /** Output of a running command; stream is "stdout" or "stderr". */
+    record ExecCommandOutputDelta(String callId, String stream, String chunk) implements EventMsg { }
+
+    /** A command finished. exit_code is 128+signal when killed; stdout/stderr are capped. */
+    record ExecCommandEnd(String callId, int exitCode, long durationMs, String stdout, String stderr,
+                          boolean timedOut, boolean sandboxDenied) implements EventMsg { }
+
+    /** The agent waits for an {@code exec_approval} with this call_id. */
+    record ExecApprovalRequest(String callId, List<String> command, String cwd, String reason) implements EventMsg { }
+
+    /** The agent waits for a {@code patch_approval} with this call_id. changes: path → change. */
+    record ApplyPatchApprovalRequest(String callId, Map<String, FileChange> changes, String reason,
+                                     String grantRoot) implements EventMsg { }
+
+    /** A patch is about to be applied. */
+    record PatchApplyBegin(String callId, boolean autoApproved, Map<String, FileChange> changes) implements EventMsg { }
+
+    /** A patch was applied (or failed); stdout lists what changed, stderr says why it failed. */
+    record PatchApplyEnd(String callId, String stdout, String stderr, boolean success) implements EventMsg { }
+
+    /** Token usage of the last model response. */
+    record TokenCount(long inputTokens, long cachedInputTokens, long outputTokens,
+                      long reasoningOutputTokens, long totalTokens) implements EventMsg { }
+
+    /** Something went wrong; the message is meant for the user. */
+    record Error(String message) implements EventMsg { }
+
+    /** Informational notice (e.g. a retry). */
+    record BackgroundEvent(String message) implements EventMsg { }
+
+    /** The turn ended early; reason: interrupted | aborted_by_user | error. */
+    record TurnAborted(String reason) implements EventMsg { }
+
+    /** The turn is over; last_agent_message may be null. */
+    record TaskComplete(String lastAgentMessage) implements EventMsg { }
+
+    /** The session ended. */
+    record ShutdownComplete() implements EventMsg { }
+
+    /**
+     * One file of a patch. kind: add | delete | update. content for add/delete, unified_diff for
+     * update, move_path when an update also renames.
+     */
+    record FileChange(String kind, String content, String unifiedDiff, String movePath) { }
+
+    static String typeName(EventMsg msg) {
+        JsonSubTypes.Type[] types = EventMsg.class.getAnnotation(JsonSubTypes.class).value();
+        for (JsonSubTypes.Type t : types) {
+            if (t.value() == msg.getClass()) {
+                return t.name();
+            }
+        }
+        return msg.getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,61 @@
+package codex.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+
+/**
+ * What a client sends: an id of its choosing (events caused by it carry the same id) and an op.
+ * JSON: {@code {"id": "sub-1", "op": {"type": "user_input", "items": [{"type": "text", "text": "hi"}]}}}.
+ */
+public record Submission(String id, Op op) {
+
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+    @JsonSubTypes({
+        @JsonSubTypes.Type(value = Op.ConfigureSession.class, name = "configure_session"),
+        @JsonSubTypes.Type(value = Op.UserInput.class, name = "user_input"),
+        @JsonSubTypes.Type(value = Op.Interrupt.class, name = "interrupt"),
+        @JsonSubTypes.Type(value = Op.ExecApproval.class, name = "exec_approval"),
+        @JsonSubTypes.Type(value = Op.PatchApproval.class, name = "patch_approval"),
+        @JsonSubTypes.Type(value = Op.Shutdown.class, name = "shutdown"),
+    })
+    public sealed interface Op {
+        /** (Re)configures the session; answered by {@code session_configured}. */
+        record ConfigureSession(SessionConfig config) implements Op { }
+
+        /** Starts a turn with the user's input (queued if a turn is running). */
+        record UserInput(List<InputItem> items) implements Op {
+            public static UserInput text(String text) {
+                return new UserInput(List.of(new InputItem("text", text)));
+            }
+
+            public String joinedText() {
+                StringBuilder sb = new StringBuilder();
+                for (InputItem item : items) {
+                    if (item.text() != null) {
+                        if (sb.length() > 0) {
+                            sb.append('\n');
+                        }
+                        sb.append(item.text());
+                    }
+                }
+                return sb.toString();
+            }
+        }
+
+        /** Stops the running turn: the running command is killed, a waiting approval is cancelled. */
+        record Interrupt() implements Op { }
+
+        /** Answers an {@code exec_approval_request}; decision: approved | approved_for_session | denied | abort. */
+        record ExecApproval(String callId, String decision) implements Op { }
+
+        /** Answers an {@code apply_patch_approval_request}; same decisions. */
+        record PatchApproval(String callId, String decision) implements Op { }
+
+        /** Ends the session. */
+        record Shutdown() implements Op { }
+    }
+
+    /** One piece of user input. Only {@code text} exists today. */
+    public record InputItem(String type, String text) { }
+}

@@ -1,0 +1,55 @@
+package codex.notifier;
+
+import codex.protocol.Addresses;
+import codex.protocol.Json;
+import codex.protocol.NotifierMessages.TurnComplete;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/** Thin adapter: listens on {@link Addresses#NOTIFIER_TURN_COMPLETE} and runs the notify program off the event loop. */
+public class NotifierVerticle extends VerticleBase {
+    private static final Logger LOG = Logger.getLogger(NotifierVerticle.class.getName());
+    private final NotifyProgramRunner runner = new NotifyProgramRunner(LOG::warning, 30);
+    private final AtomicInteger running = new AtomicInteger();
+
+    @Override
+    public Future<?> start() {
+        return vertx.eventBus().<JsonObject>consumer(Addresses.NOTIFIER_TURN_COMPLETE, msg -> {
+            TurnComplete tc = Json.fromJson(msg.body(), TurnComplete.class);
+            String payload = TurnCompleteNotification.json(tc.turnId(),
+                    tc.inputMessages() == null ? List.of() : tc.inputMessages(), tc.lastAssistantMessage());
+            running.incrementAndGet();
+            // unordered: one slow notify program must not hold up the next one
+            vertx.executeBlocking(() -> {
+                runner.run(tc.notifyCommand(), payload);
+                return null;
+            }, false).onComplete(ar -> running.decrementAndGet());
+        }).completion();
+    }
+
+    /** Undeploy (process exit) waits up to 5 s for notify programs that are still running. */
+    @Override
+    public Future<?> stop() {
+        io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+        long deadline = System.currentTimeMillis() + 5000;
+        waitForRunning(done, deadline);
+        return done.future();
+    }
+
+    private void waitForRunning(io.vertx.core.Promise<Void> done, long deadline) {
+        if (running.get() == 0 || System.currentTimeMillis() > deadline) {
+            done.complete();
+        } else {
+            vertx.setTimer(20, t -> waitForRunning(done, deadline));
+        }
+    }
+
+    /** Notify programs still running (the CLI waits briefly for them before exiting). */
+    public int running() {
+        return running.get();
+    }
+}

@@ -1,0 +1,61 @@
+package codex.notifier;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Runs the user's {@code notify} argv with the payload as one more argument. Fire and forget:
+ * it never fails the caller, and each distinct problem (missing program, non-zero exit) is
+ * reported once per process so a broken notifier does not flood the log.
+ */
+public final class NotifyProgramRunner {
+    private final Consumer<String> warn;
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+    private final long waitSeconds;
+
+    public NotifyProgramRunner(Consumer<String> warn, long waitSeconds) {
+        this.warn = warn;
+        this.waitSeconds = waitSeconds;
+    }
+
+    /** Blocking: starts the program and waits (bounded) for its exit. Call from a worker thread. */
+    public void run(List<String> notifyArgv, String payload) {
+        if (notifyArgv == null || notifyArgv.isEmpty()) {
+            return;
+        }
+        List<String> argv = new ArrayList<>(notifyArgv);
+        argv.add(payload);
+        String program = notifyArgv.get(0);
+        try {
+            Process p = new ProcessBuilder(argv)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (!p.waitFor(waitSeconds, TimeUnit.SECONDS)) {
+                // Left running on purpose: a slow notifier (a desktop popup) must not be killed mid-way.
+                return;
+            }
+            if (p.exitValue() != 0) {
+                warnOnce(program + ":exit", "notify program '" + program + "' exited with status " + p.exitValue());
+            }
+        } catch (IOException e) {
+            warnOnce(program + ":start", "notify program '" + program + "' could not be started: " + e.getMessage()
+                    + " (check `notify` in config.toml)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void warnOnce(String key, String message) {
+        if (reported.add(key)) {
+            warn.accept(message);
+        }
+    }
+}

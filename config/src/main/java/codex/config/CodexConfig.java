@@ -1,0 +1,65 @@
+package codex.config;
+
+import codex.protocol.ApprovalPolicy;
+import codex.protocol.SandboxPermission;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The fully resolved configuration (defaults, config.toml, profile, {@code -c} overrides and typed
+ * CLI flags already applied). Immutable. Nullable fields are the optional keys the user did not set.
+ *
+ * @param notifyCommand        argv of the {@code notify} program; empty when not set
+ * @param providerId           the selected {@code model_provider}; {@code provider} is its resolved entry
+ * @param reasoningEffort      null when not set
+ * @param reasoningSummary     null when not set
+ * @param modelContextWindow   null when not set
+ * @param modelMaxOutputTokens null when not set
+ * @param instructions         extra instructions from the {@code instructions} key; null when not set
+ * @param configFile           {@code $CODEX_HOME/config.toml}, whether or not it exists
+ * @param profile              the selected profile name; null when none
+ * @param unknownKeys          keys that were ignored (dotted paths, e.g. {@code shell_environment_policy},
+ *                             {@code profiles.fast.foo}), in first-seen order, for the CLI to warn about once
+ * @param providers            every known provider (built-ins and user tables), by id
+ */
+public record CodexConfig(
+        String model,
+        String providerId,
+        ModelProviderInfo provider,
+        ApprovalPolicy approvalPolicy,
+        List<SandboxPermission> sandboxPermissions,
+        boolean disableResponseStorage,
+        List<String> notifyCommand,
+        ReasoningEffort reasoningEffort,
+        ReasoningSummary reasoningSummary,
+        Integer modelContextWindow,
+        Integer modelMaxOutputTokens,
+        String instructions,
+        int projectDocMaxBytes,
+        HistoryPersistence historyPersistence,
+        boolean hideAgentReasoning,
+        Path codexHome,
+        Path configFile,
+        String profile,
+        List<String> unknownKeys,
+        Map<String, ModelProviderInfo> providers) {
+
+    public static final String DEFAULT_MODEL = "o4-mini";
+    public static final int DEFAULT_PROJECT_DOC_MAX_BYTES = 32 * 1024;
+
+    public CodexConfig {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(providerId, "providerId");
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(approvalPolicy, "approvalPolicy");
+        Objects.requireNonNull(historyPersistence, "historyPersistence");
+        sandboxPermissions = List.copyOf(sandboxPermissions);
+        notifyCommand = notifyCommand == null ? List.of() : List.copyOf(notifyCommand);
+        unknownKeys = unknownKeys == null ? List.of() : List.copyOf(unknownKeys);
+        providers = providers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(providers));
+    }
+}

@@ -51,8 +51,13 @@ public final class SafeCommands {
      * ({@code bash|sh|zsh -c|-lc SCRIPT}) whose script is a plain list of known-safe commands.
      */
     public static boolean isKnownSafe(List<String> argv) {
-        if (argv == null || argv.isEmpty() || argv.contains(null)) {
+        if (argv == null || argv.isEmpty()) {
             return false;
+        }
+        for (String word : argv) {
+            if (word == null) {
+                return false; // (List.of(...).contains(null) would throw, so check by hand)
+            }
         }
         if (isSafeToExec(argv)) {
             return true;

@@ -101,7 +101,7 @@ final class SedPrintOnly {
         if (comma < 0) {
             return isAddress(range);
         }
-        return isAddress(range.substring(0, comma)) && isAddress(range.substring(comma + 1));
+        return isAddress(stripBlanks(range.substring(0, comma))) && isAddress(stripBlanks(range.substring(comma + 1)));
     }
 
     private static boolean isAddress(String text) {

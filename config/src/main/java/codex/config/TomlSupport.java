@@ -64,11 +64,22 @@ final class TomlSupport {
                 .append(": ").append(reason);
         // Show the offending line with a caret: the fastest way for a user to spot the typo.
         String[] lines = text.split("\r?\n", -1);
-        if (line <= lines.length) {
+        if (line <= lines.length && !lines[line - 1].isBlank()) {
             String offending = lines[line - 1];
-            message.append("\n  ").append(offending);
+            String gutter = String.format("%5d | ", line);
+            message.append('\n').append(gutter).append(offending);
             if (column >= 1 && column <= offending.length() + 1) {
-                message.append("\n  ").append(" ".repeat(column - 1)).append('^');
+                message.append('\n').append(" ".repeat(gutter.length() - 2)).append("| ")
+                        .append(" ".repeat(column - 1)).append('^');
+            }
+        } else {
+            // Some errors (duplicate key, end of file) are reported at the start of the following
+            // blank line: show the last line with content instead, which is where the problem is.
+            for (int i = Math.min(line, lines.length) - 1; i >= 0; i--) {
+                if (!lines[i].isBlank()) {
+                    message.append('\n').append(String.format("%5d | ", i + 1)).append(lines[i]);
+                    break;
+                }
             }
         }
         return message.toString();

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * When the agent must ask the user, as pure functions of the approval policy and the facts at hand.
@@ -71,6 +72,7 @@ public final class ApprovalRules {
      */
     public static PatchDecision forPatch(ApprovalPolicy policy, Collection<Path> touchedPaths,
                                          Collection<Path> writableRoots, Collection<Path> rootsApprovedForSession) {
+        Objects.requireNonNull(writableRoots, "writableRoots (pass an empty list for none)");
         return forPatch(policy, touchedPaths, WritableRoots.of(writableRoots), rootsApprovedForSession);
     }
 
@@ -78,6 +80,8 @@ public final class ApprovalRules {
     public static PatchDecision forPatch(ApprovalPolicy policy, Collection<Path> touchedPaths,
                                          WritableRoots writableRoots, Collection<Path> rootsApprovedForSession) {
         requirePolicy(policy);
+        Objects.requireNonNull(writableRoots, "writableRoots (pass an empty list for none)");
+        Objects.requireNonNull(rootsApprovedForSession, "rootsApprovedForSession (pass an empty list for none)");
         if (touchedPaths == null || touchedPaths.isEmpty()) {
             throw new IllegalArgumentException("a patch must touch at least one path; an empty patch has nothing to approve");
         }

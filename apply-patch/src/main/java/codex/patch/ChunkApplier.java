@@ -74,6 +74,10 @@ final class ChunkApplier {
                 throw new PatchApplyException(displayPath, notFoundMessage(displayPath, chunk, searchFrom));
             }
             int start = found.get().index();
+            if (found.get().level() != LineMatcher.Level.EXACT) {
+                replacement = keepFileTextOfContextLines(lines.subList(start, start + pattern.size()), pattern,
+                        replacement);
+            }
             replacements.add(new Replacement(start, pattern.size(), replacement));
             searchFrom = start + pattern.size();
         }
@@ -86,6 +90,24 @@ final class ChunkApplier {
             }
         }
         return replacements;
+    }
+
+    /**
+     * After a whitespace- or punctuation-tolerant match, the context lines of the chunk (in both its old and new
+     * lines) are written back as they are in the file, so only the lines the patch changes take the patch's text.
+     */
+    private static List<String> keepFileTextOfContextLines(List<String> fileLines, List<String> pattern,
+                                                           List<String> replacement) {
+        int[] replacementToPattern = LineAlignment.align(pattern, replacement);
+        if (replacementToPattern == null) {
+            return replacement;
+        }
+        List<String> kept = new ArrayList<>(replacement.size());
+        for (int j = 0; j < replacement.size(); j++) {
+            int patternIndex = replacementToPattern[j];
+            kept.add(patternIndex >= 0 ? fileLines.get(patternIndex) : replacement.get(j));
+        }
+        return kept;
     }
 
     private static String notFoundMessage(String displayPath, UpdateChunk chunk, int searchFrom) {

@@ -11,8 +11,6 @@ import java.util.List;
 final class UnifiedDiff {
     /** Unchanged lines shown around each change; Codex shows one. */
     static final int CONTEXT_LINES = 1;
-    /** Above this many line pairs a replacement is shown as all removed then all added, to bound time and memory. */
-    private static final long MAX_LCS_CELLS = 4_000_000L;
     private static final String NO_NEWLINE = "\\ No newline at end of file";
 
     private record Op(char kind, String text, boolean missingNewline) {
@@ -59,32 +57,29 @@ final class UnifiedDiff {
     }
 
     private static void diffSegment(List<String> before, List<String> after, List<Op> ops) {
-        int n = before.size();
-        int m = after.size();
-        if ((long) n * m > MAX_LCS_CELLS) {
+        int[] afterToBefore = LineAlignment.align(before, after);
+        if (afterToBefore == null) {
             before.forEach(line -> ops.add(new Op('-', line, false)));
             after.forEach(line -> ops.add(new Op('+', line, false)));
             return;
         }
-        // lcs[i][j] = length of the longest common subsequence of before[i..] and after[j..]
-        int[][] lcs = new int[n + 1][m + 1];
-        for (int i = n - 1; i >= 0; i--) {
-            for (int j = m - 1; j >= 0; j--) {
-                lcs[i][j] = before.get(i).equals(after.get(j))
-                        ? lcs[i + 1][j + 1] + 1
-                        : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-            }
-        }
+        // Between two aligned lines, removed lines are listed before added ones, as diff tools do.
         int i = 0;
-        int j = 0;
-        while (i < n || j < m) {
-            if (i < n && j < m && before.get(i).equals(after.get(j))) {
-                ops.add(new Op(' ', before.get(i++), false));
-                j++;
-            } else if (j < m && (i == n || lcs[i][j + 1] > lcs[i + 1][j])) {
-                ops.add(new Op('+', after.get(j++), false));
-            } else {
+        int pendingFrom = 0;
+        for (int j = 0; j <= after.size(); j++) {
+            int match = j < after.size() ? afterToBefore[j] : before.size();
+            if (match < 0) {
+                continue;
+            }
+            while (i < match) {
                 ops.add(new Op('-', before.get(i++), false));
+            }
+            for (int k = pendingFrom; k < j; k++) {
+                ops.add(new Op('+', after.get(k), false));
+            }
+            pendingFrom = j + 1;
+            if (j < after.size()) {
+                ops.add(new Op(' ', before.get(i++), false));
             }
         }
     }

@@ -1,0 +1,445 @@
+package codex.sandbox;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs commands under Landlock + seccomp from inside a long-lived JVM.
+ *
+ * <p>Per command: an unrestricted pooled worker prepares everything (ruleset, pipes, native argv/env,
+ * spawn file actions), then starts a fresh platform thread that restricts only itself
+ * (no_new_privs, Landlock, seccomp), calls posix_spawn and ends. The worker joins it, then reads the
+ * pipes and reaps the pid. No restricted thread ever survives or creates a thread, so no JVM thread
+ * (process reaper, cleaner, pool worker) inherits a restriction.
+ */
+public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
+    /** How long output is still read after the command exited (background children may hold the pipes). */
+    static final long DRAIN_AFTER_EXIT_MS = 2_000;
+    private static final int READ_CHUNK = 64 * 1024;
+
+    private final SandboxSupport support;
+    private final Arch arch;
+    private final SeccompFilter.Installed seccomp;
+    private final int devNullFd;
+    private final ExecutorService workers;
+    private volatile boolean closed;
+
+    /** Loads JNA and libc and probes the kernel, all on the calling (unrestricted) thread. */
+    public SandboxedExecutor() {
+        this.arch = Arch.current();
+        this.support = SandboxSupport.probe();
+        this.seccomp = arch != null && support.seccompWorks() ? new SeccompFilter.Installed(arch) : null;
+        // Allocating once here starts JNA's cleaner thread now, from an unrestricted thread.
+        try (Memory warm = new Memory(8)) {
+            warm.setLong(0, 0);
+        }
+        this.devNullFd = aboveStdio(LibC.open("/dev/null", LibC.O_RDONLY | LibC.O_CLOEXEC, 0));
+        if (devNullFd < 0) {
+            throw new IllegalStateException("cannot open /dev/null: " + LibC.describe(Native.getLastError()));
+        }
+        AtomicInteger counter = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "codex-sandbox-io-" + counter.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    /** What the kernel can enforce (as probed when this executor was made). */
+    public SandboxSupport support() {
+        return support;
+    }
+
+    @Override
+    public ExecHandle start(ExecRequest request, OutputListener listener) {
+        if (closed) {
+            throw new IllegalStateException("the sandbox executor is closed");
+        }
+        Path cwd = request.cwd().toAbsolutePath().normalize();
+        if (!Files.isDirectory(cwd)) {
+            throw new IllegalArgumentException("working directory " + cwd + " does not exist or is not a directory");
+        }
+        SandboxPolicy policy = SandboxPolicy.resolve(request.permissions(), cwd, request.env());
+        refuseUnenforceable(policy, request);
+        RunningCommand command = new RunningCommand(request, cwd, policy,
+                listener == null ? OutputListener.NONE : listener);
+        try {
+            workers.execute(command::run);
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("the sandbox executor is closed", e);
+        }
+        return command;
+    }
+
+    /** Blocking convenience: starts the command and waits for its result. */
+    public ExecResult run(ExecRequest request) {
+        try {
+            return start(request, OutputListener.NONE).result().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    /** Fail closed: a restriction the kernel cannot enforce is never silently dropped. */
+    private void refuseUnenforceable(SandboxPolicy policy, ExecRequest request) {
+        if (policy.unrestricted()) {
+            return;
+        }
+        String what = "refusing to run " + request.argv().get(0) + " under " + policy.permissions();
+        String escape = " (only disk-full-write-access + network-full-access runs without a sandbox; "
+                + "`codex sandbox --check` shows what this kernel supports)";
+        if (arch == null) {
+            throw new SandboxUnavailableException(what + ": the sandbox supports Linux x86_64 and aarch64 only, not "
+                    + support.arch() + escape);
+        }
+        if (policy.restrictsFilesystem() && !support.landlockWorks()) {
+            throw new SandboxUnavailableException(what + ": Landlock is unavailable: " + support.landlockProblem()
+                    + escape);
+        }
+        if (policy.restrictsNetwork() && !support.seccompWorks()) {
+            throw new SandboxUnavailableException(what + ": seccomp is unavailable: " + support.seccompProblem()
+                    + escape);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        workers.shutdown();
+        try {
+            if (workers.awaitTermination(5, TimeUnit.SECONDS)) {
+                LibC.close(devNullFd);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Moves an fd out of 0..2 so it can never be clobbered by the child's stdio wiring. */
+    private static int aboveStdio(int fd) {
+        if (fd < 0 || fd > 2) {
+            return fd;
+        }
+        int moved = LibC.fcntl(fd, LibC.F_DUPFD_CLOEXEC, 3);
+        LibC.close(fd);
+        return moved;
+    }
+
+    /** One command: the handle the caller holds, and the work the pooled worker does. */
+    private final class RunningCommand implements ExecHandle {
+        private final ExecRequest request;
+        private final Path cwd;
+        private final SandboxPolicy policy;
+        private final OutputListener listener;
+        private final CompletableFuture<ExecResult> result = new CompletableFuture<>();
+        private volatile boolean cancelled;
+        private boolean timedOut;
+        /** Guarded by this: the pid to kill, 0 until spawned; reaped once waitpid collected it. */
+        private int pid;
+        private boolean reaped;
+
+        RunningCommand(ExecRequest request, Path cwd, SandboxPolicy policy, OutputListener listener) {
+            this.request = request;
+            this.cwd = cwd;
+            this.policy = policy;
+            this.listener = listener;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            killGroup();
+        }
+
+        @Override
+        public CompletableFuture<ExecResult> result() {
+            return result;
+        }
+
+        private synchronized void killGroup() {
+            if (pid > 0 && !reaped) {
+                // The child leads its own group unless it shares our terminal (codex sandbox).
+                LibC.kill(request.inheritStdio() ? pid : -pid, LibC.SIGKILL);
+            }
+        }
+
+        void run() {
+            try {
+                execute();
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        }
+
+        private void execute() {
+            long startNanos = System.nanoTime();
+            Path program = ProgramLookup.resolve(request.argv().get(0), cwd, request.env());
+            if (program == null) {
+                finishWithoutProcess(127, "codex-sandbox: " + request.argv().get(0) + ": command not found\n",
+                        false, startNanos);
+                return;
+            }
+            boolean restricted = !policy.unrestricted();
+            int[] out = {-1, -1};
+            int[] err = {-1, -1};
+            int rulesetFd = -1;
+            Spawner spawner;
+            try {
+                rulesetFd = restricted ? buildRuleset(program) : -1;
+                if (!request.inheritStdio()) {
+                    openPipe(out);
+                    openPipe(err);
+                }
+                try (SpawnPlan plan = new SpawnPlan(program, request.argv(), request.env(), cwd,
+                        request.inheritStdio() ? -1 : devNullFd, out[1], err[1], !request.inheritStdio())) {
+                    spawner = new Spawner(plan, restricted, rulesetFd,
+                            restricted && policy.restrictsNetwork() ? seccomp : null);
+                    if (restricted) {
+                        Thread thread = new Thread(null, spawner, "codex-sandbox-spawn", 256 * 1024);
+                        thread.setDaemon(true);
+                        thread.start();
+                        SandboxSupport.joinUninterruptibly(thread);
+                    } else {
+                        spawner.run(); // nothing to restrict: spawn from this worker directly
+                    }
+                }
+            } catch (RuntimeException e) {
+                closeQuietly(out[0]);
+                closeQuietly(err[0]);
+                throw e;
+            } finally {
+                closeQuietly(rulesetFd);
+                closeQuietly(out[1]);
+                closeQuietly(err[1]);
+            }
+            startNanos = System.nanoTime();
+            if (spawner.failedStep == Spawner.STEP_SPAWN) {
+                closeQuietly(out[0]);
+                closeQuietly(err[0]);
+                int errno = spawner.errno;
+                int code = errno == LibC.ENOENT ? 127 : 126;
+                boolean denied = restricted && (errno == LibC.EACCES || errno == LibC.EPERM);
+                finishWithoutProcess(code, "codex-sandbox: cannot run " + program + ": " + LibC.describe(errno)
+                        + (denied ? " (denied by the sandbox)" : "") + "\n", denied, startNanos);
+                return;
+            }
+            if (spawner.failedStep != Spawner.STEP_NONE) {
+                closeQuietly(out[0]);
+                closeQuietly(err[0]);
+                throw new SandboxUnavailableException("could not sandbox " + request.argv().get(0) + ": "
+                        + Spawner.describeStep(spawner.failedStep) + " failed: " + LibC.describe(spawner.errno)
+                        + "; the command was not run");
+            }
+            synchronized (this) {
+                pid = spawner.pid;
+            }
+            if (cancelled) {
+                killGroup();
+            }
+            superviseAndFinish(out[0], err[0], restricted, startNanos);
+        }
+
+        private int buildRuleset(Path program) {
+            int abi = support.landlockAbi();
+            if (!support.landlockWorks()) {
+                return -1; // only reachable when the filesystem is unrestricted (checked in start)
+            }
+            long handledFs = policy.restrictsFilesystem() ? Landlock.fsRights(abi) : 0;
+            long handledNet = policy.restrictsNetwork() && abi >= 4
+                    ? Landlock.NET_BIND_TCP | Landlock.NET_CONNECT_TCP : 0;
+            long scoped = abi >= 6 ? Landlock.SCOPE_SIGNAL : 0;
+            if ((handledFs | handledNet | scoped) == 0) {
+                return -1;
+            }
+            List<Landlock.Rule> rules = new ArrayList<>();
+            if (handledFs != 0) {
+                for (Path p : policy.readOnlyRoots(program)) {
+                    rules.add(new Landlock.Rule(p, Landlock.READ));
+                }
+                for (Path p : SandboxPolicy.WRITABLE_DEVICES) {
+                    rules.add(new Landlock.Rule(p, Landlock.READ_FILE | Landlock.WRITE_FILE | Landlock.TRUNCATE
+                            | Landlock.IOCTL_DEV));
+                }
+                for (Path p : policy.writableRoots()) {
+                    rules.add(new Landlock.Rule(p, handledFs));
+                }
+            }
+            return Landlock.createRuleset(abi, handledFs, handledNet, scoped, rules);
+        }
+
+        private void superviseAndFinish(int outFd, int errFd, boolean restricted, long startNanos) {
+            OutputCapture capture = new OutputCapture(request.maxOutputBytes(), listener);
+            int pidfd = (int) LibC.syscall(Arch.PIDFD_OPEN, pid, 0, 0, 0, 0);
+            int[] status = {0};
+            boolean exited = false; // status is valid
+            long endNanos = 0;
+            long deadline = request.timeoutMs() > 0
+                    ? startNanos + TimeUnit.MILLISECONDS.toNanos(request.timeoutMs()) : Long.MAX_VALUE;
+            long drainDeadline = Long.MAX_VALUE;
+            boolean outOpen = outFd >= 0;
+            boolean errOpen = errFd >= 0;
+            boolean done = false;
+            try (Memory pollFds = new Memory(24); Memory buffer = new Memory(READ_CHUNK)) {
+                byte[] chunk = new byte[READ_CHUNK];
+                while (outOpen || errOpen || !isReaped()) {
+                    long now = System.nanoTime();
+                    if (!isReaped() && now >= deadline && !timedOut) {
+                        timedOut = true;
+                        killGroup();
+                    }
+                    if (isReaped() && now >= drainDeadline) {
+                        break; // background children still hold the pipes: stop waiting for them
+                    }
+                    long until = isReaped() ? drainDeadline : timedOut ? Long.MAX_VALUE : deadline;
+                    int timeoutMs = until == Long.MAX_VALUE ? -1
+                            : (int) Math.min(Integer.MAX_VALUE, Math.max(0, (until - now + 999_999) / 1_000_000));
+                    boolean watchPid = !isReaped();
+                    if (watchPid && pidfd < 0) {
+                        timeoutMs = timeoutMs < 0 ? 20 : Math.min(timeoutMs, 20); // no pidfd: poll waitpid
+                    }
+                    setPollFd(pollFds, 0, outOpen ? outFd : -1);
+                    setPollFd(pollFds, 1, errOpen ? errFd : -1);
+                    setPollFd(pollFds, 2, watchPid ? pidfd : -1);
+                    int ready = LibC.poll(pollFds, 3, timeoutMs);
+                    if (ready < 0) {
+                        int errno = Native.getLastError();
+                        if (errno == LibC.EINTR) {
+                            continue;
+                        }
+                        throw new IllegalStateException("poll failed: " + LibC.describe(errno));
+                    }
+                    if (outOpen && pollFds.getShort(6) != 0) {
+                        outOpen = readOnce(outFd, buffer, chunk, OutputListener.Stream.STDOUT, capture);
+                    }
+                    if (errOpen && pollFds.getShort(14) != 0) {
+                        errOpen = readOnce(errFd, buffer, chunk, OutputListener.Stream.STDERR, capture);
+                    }
+                    if (watchPid && (pidfd < 0 || pollFds.getShort(22) != 0)) {
+                        int reapedState = tryReap(status);
+                        if (reapedState != 0) {
+                            exited = reapedState > 0;
+                            endNanos = System.nanoTime();
+                            drainDeadline = endNanos + TimeUnit.MILLISECONDS.toNanos(DRAIN_AFTER_EXIT_MS);
+                        }
+                    }
+                }
+                done = true;
+            } finally {
+                closeQuietly(outFd);
+                closeQuietly(errFd);
+                closeQuietly(pidfd);
+                if (!done) {
+                    killGroup();
+                    reapBlocking(status);
+                }
+            }
+            int signal = exited && (status[0] & 0x7f) != 0 ? status[0] & 0x7f : 0;
+            int exitCode = !exited ? -1 : signal != 0 ? 128 + signal : (status[0] >> 8) & 0xff;
+            String stdout = capture.stdout();
+            String stderr = capture.stderr();
+            boolean denied = SandboxDenial.looksLikeDenial(restricted, exitCode, timedOut, cancelled, stdout, stderr);
+            result.complete(new ExecResult(exitCode, signal, timedOut, cancelled,
+                    TimeUnit.NANOSECONDS.toMillis(endNanos - startNanos), stdout, stderr, capture.dropped(), denied));
+        }
+
+        private synchronized boolean isReaped() {
+            return reaped;
+        }
+
+        /** 1 = reaped with a status, -1 = gone without a status (ECHILD), 0 = still running. */
+        private synchronized int tryReap(int[] status) {
+            int r = LibC.waitpid(pid, status, LibC.WNOHANG);
+            if (r == pid) {
+                reaped = true;
+                return 1;
+            }
+            if (r < 0 && Native.getLastError() != LibC.EINTR) {
+                reaped = true;
+                return -1;
+            }
+            return 0;
+        }
+
+        private void reapBlocking(int[] status) {
+            synchronized (this) {
+                if (reaped || pid <= 0) {
+                    return;
+                }
+            }
+            while (true) {
+                int r = LibC.waitpid(pid, status, 0);
+                if (r == pid || (r < 0 && Native.getLastError() != LibC.EINTR)) {
+                    synchronized (this) {
+                        reaped = true;
+                    }
+                    return;
+                }
+            }
+        }
+
+        /** Returns whether the stream is still open. */
+        private boolean readOnce(int fd, Memory buffer, byte[] chunk, OutputListener.Stream stream,
+                                 OutputCapture capture) {
+            long n = LibC.read(fd, buffer, READ_CHUNK);
+            if (n > 0) {
+                buffer.read(0, chunk, 0, (int) n);
+                capture.accept(stream, chunk, (int) n);
+                return true;
+            }
+            if (n < 0 && Native.getLastError() == LibC.EINTR) {
+                return true;
+            }
+            return false;
+        }
+
+        private void finishWithoutProcess(int exitCode, String message, boolean denied, long startNanos) {
+            OutputCapture capture = new OutputCapture(request.maxOutputBytes(), listener);
+            byte[] bytes = message.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (request.inheritStdio()) {
+                System.err.print(message);
+                System.err.flush();
+            } else {
+                capture.accept(OutputListener.Stream.STDERR, bytes, bytes.length);
+            }
+            result.complete(new ExecResult(exitCode, 0, false, cancelled,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), capture.stdout(), capture.stderr(),
+                    capture.dropped(), denied));
+        }
+    }
+
+    private static void setPollFd(Memory pollFds, int index, int fd) {
+        long at = index * 8L;
+        pollFds.setInt(at, fd);
+        pollFds.setShort(at + 4, LibC.POLLIN);
+        pollFds.setShort(at + 6, (short) 0);
+    }
+
+    private static void openPipe(int[] fds) {
+        if (LibC.pipe2(fds, LibC.O_CLOEXEC) != 0) {
+            throw new IllegalStateException("pipe2 failed: " + LibC.describe(Native.getLastError()));
+        }
+        fds[0] = aboveStdio(fds[0]);
+        fds[1] = aboveStdio(fds[1]);
+    }
+
+    private static void closeQuietly(int fd) {
+        if (fd >= 0) {
+            LibC.close(fd);
+        }
+    }
+}

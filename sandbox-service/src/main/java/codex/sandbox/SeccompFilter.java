@@ -1,0 +1,129 @@
+package codex.sandbox;
+
+import com.sun.jna.Memory;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The classic-BPF program that takes the network away: socket()/socketpair() fail with EPERM for
+ * every address family but AF_UNIX, and ptrace, process_vm_readv/writev, pidfd_getfd and io_uring
+ * (which can open sockets behind the filter's back) fail with EPERM. A syscall made with a foreign
+ * architecture's calling convention kills the process, since its numbers would mean something else.
+ *
+ * <p>connect/bind/listen/accept/sendto/sendmsg/sendmmsg are not filtered: seccomp sees only the fd,
+ * not its family, and a sandboxed process can only hold AF_UNIX sockets (it cannot create others,
+ * and the spawn closes every inherited fd above 2). On Landlock ABI >= 4 TCP bind/connect are also
+ * denied by the Landlock ruleset, whatever socket they are attempted on.
+ */
+final class SeccompFilter {
+    private SeccompFilter() {
+    }
+
+    private static final int BPF_LD_W_ABS = 0x20;
+    private static final int BPF_JEQ_K = 0x15;
+    private static final int BPF_JSET_K = 0x45;
+    private static final int BPF_RET_K = 0x06;
+
+    static final int RET_KILL_PROCESS = 0x80000000;
+    static final int RET_ALLOW = 0x7fff0000;
+    static final int RET_ERRNO_EPERM = 0x00050000 | LibC.EPERM;
+
+    private static final int OFFSET_NR = 0;
+    private static final int OFFSET_ARCH = 4;
+    private static final int OFFSET_ARG0_LOW = 16; // little-endian on both supported architectures
+    private static final int AF_UNIX = 1;
+    private static final int X32_SYSCALL_BIT = 0x40000000;
+
+    /** One sock_filter; jumps name labels until {@link #encode} resolves them. */
+    private record Insn(int code, String jumpTrue, String jumpFalse, int k) {
+    }
+
+    /** The instruction list, as 8-byte sock_filter structs (u16 code, u8 jt, u8 jf, u32 k). */
+    static byte[] denyNetwork(Arch arch) {
+        List<Insn> program = new ArrayList<>();
+        Map<String, Integer> labels = new HashMap<>();
+        program.add(new Insn(BPF_LD_W_ABS, null, null, OFFSET_ARCH));
+        program.add(new Insn(BPF_JEQ_K, "nr", "kill", arch.auditArch));
+        labels.put("kill", program.size());
+        program.add(new Insn(BPF_RET_K, null, null, RET_KILL_PROCESS));
+        labels.put("nr", program.size());
+        program.add(new Insn(BPF_LD_W_ABS, null, null, OFFSET_NR));
+        if (arch == Arch.X86_64) {
+            // x32 syscalls carry AUDIT_ARCH_X86_64 too but are numbered differently: refuse them all.
+            program.add(new Insn(BPF_JSET_K, "eperm", null, X32_SYSCALL_BIT));
+        }
+        program.add(new Insn(BPF_JEQ_K, "family", null, arch.socket));
+        program.add(new Insn(BPF_JEQ_K, "family", null, arch.socketpair));
+        for (int denied : new int[] {arch.ptrace, arch.processVmReadv, arch.processVmWritev, Arch.PIDFD_GETFD,
+                Arch.IO_URING_SETUP, Arch.IO_URING_ENTER, Arch.IO_URING_REGISTER}) {
+            program.add(new Insn(BPF_JEQ_K, "eperm", null, denied));
+        }
+        program.add(new Insn(BPF_RET_K, null, null, RET_ALLOW));
+        labels.put("family", program.size());
+        program.add(new Insn(BPF_LD_W_ABS, null, null, OFFSET_ARG0_LOW));
+        program.add(new Insn(BPF_JEQ_K, "unix", "eperm", AF_UNIX));
+        labels.put("unix", program.size());
+        program.add(new Insn(BPF_RET_K, null, null, RET_ALLOW));
+        labels.put("eperm", program.size());
+        program.add(new Insn(BPF_RET_K, null, null, RET_ERRNO_EPERM));
+        return encode(program, labels);
+    }
+
+    private static byte[] encode(List<Insn> program, Map<String, Integer> labels) {
+        byte[] out = new byte[program.size() * 8];
+        for (int i = 0; i < program.size(); i++) {
+            Insn insn = program.get(i);
+            int jt = offset(i, insn.jumpTrue(), labels);
+            int jf = offset(i, insn.jumpFalse(), labels);
+            int at = i * 8;
+            out[at] = (byte) insn.code();
+            out[at + 1] = (byte) (insn.code() >>> 8);
+            out[at + 2] = (byte) jt;
+            out[at + 3] = (byte) jf;
+            out[at + 4] = (byte) insn.k();
+            out[at + 5] = (byte) (insn.k() >>> 8);
+            out[at + 6] = (byte) (insn.k() >>> 16);
+            out[at + 7] = (byte) (insn.k() >>> 24);
+        }
+        return out;
+    }
+
+    /** Jumps are relative to the next instruction and only go forward, at most 255 steps. */
+    private static int offset(int from, String label, Map<String, Integer> labels) {
+        if (label == null) {
+            return 0;
+        }
+        int jump = labels.get(label) - from - 1;
+        if (jump < 0 || jump > 255) {
+            throw new IllegalStateException("BPF jump out of range: " + label);
+        }
+        return jump;
+    }
+
+    /**
+     * The filter and its struct sock_fprog in native memory, ready for
+     * {@code prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, fprog)}. Built once and never freed.
+     */
+    static final class Installed {
+        final Memory filter;
+        final Memory fprog;
+
+        Installed(Arch arch) {
+            byte[] code = denyNetwork(arch);
+            filter = new Memory(code.length);
+            filter.write(0, code, 0, code.length);
+            fprog = new Memory(16); // u16 len, padding, pointer
+            fprog.clear();
+            fprog.setShort(0, (short) (code.length / 8));
+            fprog.setPointer(8, filter);
+        }
+
+        /** Installs the filter on the calling thread (no_new_privs must be set). Returns 0 or the errno. */
+        int install() {
+            int r = LibC.prctl(LibC.PR_SET_SECCOMP, LibC.SECCOMP_MODE_FILTER, com.sun.jna.Pointer.nativeValue(fprog), 0, 0);
+            return r < 0 ? com.sun.jna.Native.getLastError() : 0;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package codex.agent;
+
+import codex.protocol.Addresses;
+import codex.protocol.Json;
+import codex.protocol.NotifierMessages.TurnComplete;
+import codex.protocol.SessionConfig;
+import codex.protocol.Submission;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Thin adapter: opens {@link AgentSession}s on request and routes each session's submissions to
+ * it; events go to the gateway, finished turns to the notifier. One event loop serves all of
+ * this verticle's sessions.
+ */
+public class AgentVerticle extends VerticleBase {
+    private final Map<String, AgentSession> sessions = new HashMap<>();
+    private final Map<String, MessageConsumer<JsonObject>> consumers = new HashMap<>();
+    private final Map<String, String> env;
+    private HttpClient http;
+
+    public AgentVerticle() {
+        this(System.getenv());
+    }
+
+    public AgentVerticle(Map<String, String> env) {
+        this.env = env;
+    }
+
+    @Override
+    public Future<?> start() {
+        http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setKeepAlive(true));
+        return vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_OPEN_SESSION, this::openSession).completion();
+    }
+
+    private void openSession(Message<JsonObject> msg) {
+        String sessionId = msg.body().getString("session_id");
+        boolean resume = msg.body().getBoolean("resume", false);
+        SessionConfig config;
+        AgentSession session;
+        try {
+            config = Json.fromJson(msg.body().getJsonObject("config"), SessionConfig.class);
+            if (config.provider() == null) {
+                throw new IllegalArgumentException("session config has no model provider");
+            }
+            session = new AgentSession(sessionId, config,
+                    ModelClients.forProvider(vertx, http, config.provider(), env),
+                    new EventBusSandbox(vertx),
+                    event -> vertx.eventBus().publish(Addresses.GATEWAY_EVENTS_IN, Json.toJson(event)),
+                    (turnId, inputs, last) -> notifyTurn(config, turnId, inputs, last),
+                    0, List.of());
+        } catch (RuntimeException e) {
+            msg.fail(400, e.getMessage());
+            return;
+        }
+        AgentSession existing = sessions.put(sessionId, session);
+        if (existing != null) {
+            existing.interrupt();
+        }
+        MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.agentSession(sessionId),
+                sub -> onSubmission(sessionId, sub));
+        MessageConsumer<JsonObject> old = consumers.put(sessionId, consumer);
+        if (old != null) {
+            old.unregister();
+        }
+        consumer.completion().onComplete(ar -> {
+            if (ar.failed()) {
+                msg.fail(500, ar.cause().getMessage());
+                return;
+            }
+            session.announce(resume);
+            msg.reply(new JsonObject().put("session_id", sessionId));
+        });
+    }
+
+    private void onSubmission(String sessionId, Message<JsonObject> msg) {
+        AgentSession session = sessions.get(sessionId);
+        Submission submission;
+        try {
+            submission = Json.fromJson(msg.body(), Submission.class);
+        } catch (RuntimeException e) {
+            msg.fail(400, "not a valid submission: " + e.getMessage());
+            return;
+        }
+        if (session == null) {
+            msg.fail(404, "no session " + sessionId);
+            return;
+        }
+        msg.reply(new JsonObject().put("accepted", true));
+        session.submit(submission);
+        if (submission.op() instanceof Submission.Op.Shutdown) {
+            sessions.remove(sessionId);
+            MessageConsumer<JsonObject> c = consumers.remove(sessionId);
+            if (c != null) {
+                c.unregister();
+            }
+        }
+    }
+
+    private void notifyTurn(SessionConfig config, String turnId, List<String> inputs, String last) {
+        if (config.notifyCommand().isEmpty()) {
+            return;
+        }
+        vertx.eventBus().publish(Addresses.NOTIFIER_TURN_COMPLETE,
+                Json.toJson(new TurnComplete(config.notifyCommand(), turnId, inputs, last)));
+    }
+
+    @Override
+    public Future<?> stop() {
+        sessions.values().forEach(AgentSession::interrupt);
+        return http == null ? Future.succeededFuture() : http.close();
+    }
+}

@@ -1,0 +1,58 @@
+package codex.agent;
+
+import codex.protocol.Addresses;
+import codex.protocol.Json;
+import codex.protocol.SandboxMessages.ApplyPatch;
+import codex.protocol.SandboxMessages.ExecCommand;
+import codex.protocol.SandboxMessages.ExecFinished;
+import codex.protocol.SandboxMessages.OutputChunk;
+import codex.protocol.SandboxMessages.PatchApplied;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Consumer;
+
+/** {@link SandboxGateway} over the event bus: works the same in one JVM and across a cluster. */
+public final class EventBusSandbox implements SandboxGateway {
+    /** Slack on top of the command's own timeout before the bus gives up on the reply. */
+    private static final long REPLY_SLACK_MS = 30_000;
+    private static final long NO_TIMEOUT_REPLY_MS = 24L * 3600 * 1000;
+    private final Vertx vertx;
+
+    public EventBusSandbox(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    @Override
+    public Future<ExecFinished> exec(ExecCommand command, Consumer<OutputChunk> output) {
+        String address = command.outputAddress();
+        MessageConsumer<JsonObject> consumer = address == null ? null
+                : vertx.eventBus().<JsonObject>consumer(address,
+                        msg -> output.accept(Json.fromJson(msg.body(), OutputChunk.class)));
+        long replyTimeout = command.timeoutMs() > 0 ? command.timeoutMs() + REPLY_SLACK_MS : NO_TIMEOUT_REPLY_MS;
+        Future<Void> ready = consumer == null ? Future.succeededFuture() : consumer.completion();
+        return ready
+                .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.SANDBOX_EXEC, Json.toJson(command),
+                        new DeliveryOptions().setSendTimeout(replyTimeout)))
+                .map(reply -> Json.fromJson(reply.body(), ExecFinished.class))
+                .onComplete(ar -> {
+                    if (consumer != null) {
+                        consumer.unregister();
+                    }
+                });
+    }
+
+    @Override
+    public void cancel(String execId) {
+        vertx.eventBus().publish(Addresses.SANDBOX_CANCEL, new JsonObject().put("exec_id", execId));
+    }
+
+    @Override
+    public Future<PatchApplied> applyPatch(ApplyPatch request) {
+        return vertx.eventBus().<JsonObject>request(Addresses.SANDBOX_APPLY_PATCH, Json.toJson(request),
+                        new DeliveryOptions().setSendTimeout(120_000))
+                .map(reply -> Json.fromJson(reply.body(), PatchApplied.class));
+    }
+}

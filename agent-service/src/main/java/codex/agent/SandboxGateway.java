@@ -1,0 +1,18 @@
+package codex.agent;
+
+import codex.protocol.SandboxMessages.ApplyPatch;
+import codex.protocol.SandboxMessages.ExecCommand;
+import codex.protocol.SandboxMessages.ExecFinished;
+import codex.protocol.SandboxMessages.OutputChunk;
+import codex.protocol.SandboxMessages.PatchApplied;
+import io.vertx.core.Future;
+import java.util.function.Consumer;
+
+/** The agent's view of the sandbox-service: the only way it touches the workspace. */
+public interface SandboxGateway {
+    Future<ExecFinished> exec(ExecCommand command, Consumer<OutputChunk> output);
+
+    void cancel(String execId);
+
+    Future<PatchApplied> applyPatch(ApplyPatch request);
+}

@@ -1,0 +1,245 @@
+package codex.agent.model;
+
+import codex.protocol.ProviderSpec;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The HTTP side shared by both wire APIs: POST a JSON body, read an SSE stream, retry 429/5xx,
+ * connection failures and dropped or stalled streams with backoff, and turn 4xx bodies into
+ * user-facing errors. Subclasses say which path, which body and how to decode the stream.
+ */
+public abstract class SseModelClient implements ModelClient {
+
+    /** A stream that ended, broke or went quiet before the response completed. */
+    static final class StreamDroppedException extends ModelException {
+        StreamDroppedException(String message) {
+            super(message, 0, true, -1);
+        }
+    }
+
+    protected final Vertx vertx;
+    protected final HttpClient http;
+    protected final ProviderSpec provider;
+    private final Map<String, String> env;
+    private final RetryPolicy retry;
+    private HttpClientRequest inFlight;
+    private boolean cancelled;
+    private long pendingTimer = -1;
+
+    protected SseModelClient(Vertx vertx, HttpClient http, ProviderSpec provider, Map<String, String> env,
+                             RetryPolicy retry) {
+        this.vertx = vertx;
+        this.http = http;
+        this.provider = provider;
+        this.env = env;
+        this.retry = retry;
+    }
+
+    protected abstract String path();
+
+    protected abstract JsonObject requestBody(ModelRequest request);
+
+    protected abstract StreamDecoder newDecoder(Consumer<ModelEvent> events);
+
+    @Override
+    public Future<ModelResponse> stream(ModelRequest request, Consumer<ModelEvent> events, Consumer<String> notices) {
+        cancelled = false;
+        Optional<String> key = apiKey();
+        if (provider.envKey() != null && !provider.envKey().isBlank() && key.isEmpty()) {
+            String hint = provider.envKeyInstructions() != null ? " " + provider.envKeyInstructions() : "";
+            return Future.failedFuture(ModelException.fatal(provider.envKey() + " is not set: export " + provider.envKey()
+                    + " with your API key for provider '" + provider.id() + "', or choose another provider with "
+                    + "-c model_provider=NAME." + hint));
+        }
+        Buffer body = requestBody(request).toBuffer();
+        return attempt(request, body, key.orElse(null), events, notices, 0, 0);
+    }
+
+    @Override
+    public void cancel() {
+        cancelled = true;
+        if (pendingTimer >= 0) {
+            vertx.cancelTimer(pendingTimer);
+        }
+        if (inFlight != null) {
+            inFlight.reset();
+        }
+    }
+
+    private Optional<String> apiKey() {
+        if (provider.envKey() == null || provider.envKey().isBlank()) {
+            return Optional.empty();
+        }
+        String v = env.get(provider.envKey());
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+    }
+
+    String url() {
+        String base = provider.baseUrl().endsWith("/") ? provider.baseUrl().substring(0, provider.baseUrl().length() - 1)
+                : provider.baseUrl();
+        StringBuilder url = new StringBuilder(base).append(path());
+        char sep = url.indexOf("?") >= 0 ? '&' : '?';
+        for (var e : provider.queryParams().entrySet()) {
+            url.append(sep).append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+            sep = '&';
+        }
+        return url.toString();
+    }
+
+    private Future<ModelResponse> attempt(ModelRequest request, Buffer body, String key, Consumer<ModelEvent> events,
+                                          Consumer<String> notices, int requestRetries, int streamRetries) {
+        Promise<ModelResponse> result = Promise.promise();
+        StreamDecoder decoder = newDecoder(events);
+        String url = url();
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
+                .setIdleTimeout(provider.streamIdleTimeoutMs() > 0 ? provider.streamIdleTimeoutMs() : 300_000)
+                .putHeader("Content-Type", "application/json")
+                .putHeader("Accept", "text/event-stream");
+        if (key != null) {
+            options.putHeader("Authorization", "Bearer " + key);
+        }
+        provider.httpHeaders().forEach(options::putHeader);
+        provider.envHttpHeaders().forEach((header, var) -> {
+            String v = env.get(var);
+            if (v != null && !v.isBlank()) {
+                options.putHeader(header, v);
+            }
+        });
+        if (request.sessionId() != null) {
+            options.putHeader("session_id", request.sessionId());
+        }
+        http.request(options)
+                .compose(req -> {
+                    inFlight = req;
+                    return req.send(body);
+                })
+                .onSuccess(resp -> readResponse(resp, decoder, result))
+                .onFailure(err -> result.tryFail(cancelled ? ModelException.fatal("interrupted")
+                        : err instanceof ModelException me ? me
+                        : new ModelException("could not reach the model server at " + url + ": " + describe(err), 0, true, -1)));
+        return result.future().recover(err -> {
+            inFlight = null;
+            if (cancelled) {
+                return Future.failedFuture(ModelException.fatal("interrupted"));
+            }
+            ModelException me = err instanceof ModelException m ? m : new ModelException(describe(err), 0, true, -1);
+            boolean streamFailure = me instanceof StreamDroppedException;
+            int used = streamFailure ? streamRetries : requestRetries;
+            int max = streamFailure ? retry.maxStreamRetries() : retry.maxRequestRetries();
+            if (!me.retryable()) {
+                return Future.failedFuture(me);
+            }
+            if (used >= max) {
+                return Future.failedFuture(ModelException.fatal(me.getMessage() + " (gave up after " + max + " retries)"));
+            }
+            int attemptNo = used + 1;
+            long delay = retry.delayMs(attemptNo, me.retryAfterMs());
+            notices.accept(String.format("%s; retrying in %.1f s (retry %d of %d)", me.getMessage(), delay / 1000.0,
+                    attemptNo, max));
+            Promise<ModelResponse> next = Promise.promise();
+            pendingTimer = vertx.setTimer(Math.max(1, delay), t -> {
+                pendingTimer = -1;
+                if (cancelled) {
+                    next.fail(ModelException.fatal("interrupted"));
+                    return;
+                }
+                attempt(request, body, key, events, notices,
+                        streamFailure ? requestRetries : attemptNo,
+                        streamFailure ? attemptNo : streamRetries).onComplete(next);
+            });
+            return next.future();
+        });
+    }
+
+    private void readResponse(HttpClientResponse resp, StreamDecoder decoder, Promise<ModelResponse> result) {
+        int status = resp.statusCode();
+        if (status < 200 || status >= 300) {
+            long retryAfter = RetryPolicy.parseRetryAfter(resp.getHeader("Retry-After"));
+            resp.body().onComplete(b -> {
+                String text = b.succeeded() ? b.result().toString(StandardCharsets.UTF_8) : "";
+                boolean retryable = status == 429 || status == 408 || status >= 500;
+                result.tryFail(new ModelException("model server returned " + status + " "
+                        + resp.statusMessage() + ": " + serverMessage(text), status, retryable, retryAfter));
+            });
+            return;
+        }
+        SseParser parser = new SseParser();
+        resp.handler(buf -> {
+            if (result.future().isComplete()) {
+                return;
+            }
+            try {
+                for (SseParser.SseEvent e : parser.feed(buf.getBytes())) {
+                    decoder.accept(e);
+                }
+                if (decoder.completed()) {
+                    result.tryComplete(decoder.response());
+                }
+            } catch (ModelException e) {
+                result.tryFail(e);
+            } catch (RuntimeException e) {
+                result.tryFail(ModelException.fatal("could not read the model stream: " + e));
+            }
+        });
+        resp.exceptionHandler(err -> result.tryFail(new StreamDroppedException(
+                "the model stream broke before the response completed: " + describe(err))));
+        resp.endHandler(v -> {
+            try {
+                for (SseParser.SseEvent e : parser.finish()) {
+                    decoder.accept(e);
+                }
+            } catch (ModelException e) {
+                result.tryFail(e);
+                return;
+            }
+            if (decoder.completed()) {
+                result.tryComplete(decoder.response());
+            } else {
+                result.tryFail(new StreamDroppedException("the model stream ended before the response completed"));
+            }
+        });
+    }
+
+    /** The server's own words: error.message from a JSON body, else the body itself (abbreviated). */
+    static String serverMessage(String body) {
+        String trimmed = body == null ? "" : body.trim();
+        if (trimmed.startsWith("{")) {
+            try {
+                JsonObject json = new JsonObject(trimmed);
+                Object error = json.getValue("error");
+                if (error instanceof JsonObject e && e.getString("message") != null) {
+                    return e.getString("message");
+                }
+                if (error instanceof String s) {
+                    return s;
+                }
+                if (json.getString("message") != null) {
+                    return json.getString("message");
+                }
+            } catch (RuntimeException ignored) {
+                // not JSON after all: show it as text
+            }
+        }
+        return trimmed.isEmpty() ? "(empty body)" : ResponsesEventMapper.abbreviate(trimmed);
+    }
+
+    static String describe(Throwable err) {
+        String m = err.getMessage();
+        return m == null || m.isBlank() ? err.getClass().getSimpleName() : m;
+    }
+}

@@ -1,0 +1,243 @@
+package codex.cli;
+
+import codex.config.CodexConfig;
+import codex.config.ConfigLoader;
+import codex.config.ConfigOptions;
+import codex.gateway.GatewayClient;
+import codex.protocol.ApprovalPolicy;
+import codex.protocol.Event;
+import codex.protocol.EventMsg;
+import codex.protocol.Json;
+import codex.protocol.SandboxPermission;
+import codex.protocol.SessionConfig;
+import codex.protocol.Submission;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "exec", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run Codex non-interactively: one task, then exit.",
+                "Progress goes to stderr; stdout gets the final message (or, with --json, one JSON event per line).",
+                "The approval policy is always 'never': what the sandbox refuses is reported to the model."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the task completed", "1:the task failed (model error, missing API key, …)",
+                "2:bad usage or configuration", "130:interrupted (Ctrl-C)"})
+public final class ExecCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PROMPT",
+            description = "The task. '-' or nothing: read it from stdin.")
+    String prompt;
+
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", description = "Model to use (config: model).")
+    String model;
+
+    @Option(names = {"-C", "--cd"}, paramLabel = "DIR", description = "Work in DIR instead of the current directory.")
+    Path cd;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "key=value",
+            description = "Override a config value (dotted path; value parsed as TOML, else taken as a string). Repeatable.")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = {"-p", "--profile"}, paramLabel = "NAME", description = "Config profile ([profiles.NAME]).")
+    String profile;
+
+    @Option(names = {"-s", "--sandbox-permission"}, paramLabel = "PERMISSION",
+            description = "Sandbox permission (repeatable; replaces the config's list): " + SandboxPermission.VALID_NAMES)
+    List<String> sandboxPermissions = new ArrayList<>();
+
+    @Option(names = "--full-auto",
+            description = "Let the agent write in the workdir and $TMPDIR (adds disk-write-cwd and disk-write-platform-user-temp-folder), network still off.")
+    boolean fullAuto;
+
+    @Option(names = "--json", description = "Print every event as one JSON line on stdout, nothing else there.")
+    boolean json;
+
+    @Option(names = "--output-last-message", paramLabel = "FILE", description = "Also write the last agent message to FILE.")
+    Path outputLastMessage;
+
+    @Option(names = "--skip-git-repo-check", description = "Allow running outside a git repository.")
+    boolean skipGitRepoCheck;
+
+    @Override
+    public Integer call() {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        Path cwd;
+        try {
+            cwd = (cd != null ? cd : Path.of("")).toAbsolutePath().normalize();
+            if (!Files.isDirectory(cwd)) {
+                err.println("error: --cd " + cwd + " is not a directory");
+                return 2;
+            }
+            cwd = cwd.toRealPath();
+        } catch (IOException e) {
+            err.println("error: cannot use working directory: " + e.getMessage());
+            return 2;
+        }
+        if (!skipGitRepoCheck && !GitRepo.isInside(cwd)) {
+            err.println("error: " + cwd + " is not inside a git repository. codex exec only runs in one, so its changes "
+                    + "can be reviewed and undone; pass --skip-git-repo-check to run here anyway.");
+            return 2;
+        }
+        String task;
+        try {
+            task = readPrompt();
+        } catch (IOException e) {
+            err.println("error: could not read the prompt from stdin: " + e.getMessage());
+            return 2;
+        }
+        if (task == null || task.isBlank()) {
+            err.println("error: no prompt given: pass it as an argument, or pipe it on stdin with '-'");
+            return 2;
+        }
+        Map<String, String> env = System.getenv();
+        CodexConfig config;
+        List<SandboxPermission> permissions;
+        try {
+            List<SandboxPermission> cliPermissions = null;
+            if (!sandboxPermissions.isEmpty() || fullAuto) {
+                Set<SandboxPermission> set = new LinkedHashSet<>();
+                if (fullAuto) {
+                    set.add(SandboxPermission.of(SandboxPermission.Kind.DISK_FULL_READ_ACCESS));
+                    set.add(SandboxPermission.of(SandboxPermission.Kind.DISK_WRITE_PLATFORM_USER_TEMP_FOLDER));
+                    set.add(SandboxPermission.of(SandboxPermission.Kind.DISK_WRITE_CWD));
+                }
+                set.addAll(SandboxPermission.parseAll(sandboxPermissions));
+                cliPermissions = List.copyOf(set);
+            }
+            config = ConfigLoader.load(new ConfigOptions(null, env, overrides, profile, model, null,
+                    ApprovalPolicy.NEVER, cliPermissions));
+            permissions = config.sandboxPermissions();
+        } catch (RuntimeException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        }
+        if (!config.unknownKeys().isEmpty() && !json) {
+            err.println("note: ignoring unknown config keys: " + String.join(", ", config.unknownKeys()));
+        }
+        if (config.provider().requiresApiKey() && config.provider().apiKey(env).isEmpty()) {
+            err.println("error: " + config.provider().missingKeyMessage());
+            return 1;
+        }
+        SessionConfig session = SessionConfigs.of(config, cwd, ApprovalPolicy.NEVER, permissions);
+        return run(session, task, out, err);
+    }
+
+    private String readPrompt() throws IOException {
+        if (prompt != null && !prompt.equals("-")) {
+            return prompt;
+        }
+        if (prompt == null && System.console() != null) {
+            return null; // nothing piped and nothing given: don't hang waiting for a terminal
+        }
+        return new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    private int run(SessionConfig session, String task, PrintStream out, PrintStream err) {
+        Vertx vertx = Services.newLocalVertx();
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        HumanEventPrinter human = new HumanEventPrinter(err, false);
+        var state = new Object() {
+            String sessionId;
+            String lastMessage;
+            String error;
+        };
+        Context context = vertx.getOrCreateContext();
+        GatewayClient client = new GatewayClient(vertx);
+        AtomicInteger interrupts = new AtomicInteger();
+        CtrlC.install(() -> {
+            if (interrupts.incrementAndGet() > 1 || state.sessionId == null) {
+                exit.complete(130);
+                return;
+            }
+            err.println();
+            err.println("interrupting… (press Ctrl-C again to quit at once)");
+            context.runOnContext(v -> client.submit(state.sessionId,
+                    new Submission("interrupt", new Submission.Op.Interrupt())));
+        });
+        context.runOnContext(v -> Services.deployAll(vertx, System.getenv())
+                .compose(x -> client.createSession(session, null))
+                .compose(id -> {
+                    state.sessionId = id;
+                    if (!json) {
+                        human.header(session.model(), session.provider().id(), session.cwd(), session.approvalPolicy(),
+                                session.sandboxPermissions(), id);
+                        human.prompt(task);
+                    }
+                    return client.subscribe(id, 0, event -> {
+                        if (json) {
+                            out.println(Json.encode(event));
+                            out.flush();
+                        } else {
+                            human.print(event);
+                        }
+                        onEvent(event, exit, msg -> state.lastMessage = msg, e -> state.error = e);
+                    });
+                })
+                .compose(c -> client.submit(state.sessionId, new Submission("exec-1",
+                        Submission.Op.UserInput.text(task))))
+                .onFailure(e -> {
+                    state.error = e.getMessage();
+                    exit.complete(1);
+                }));
+        int code;
+        try {
+            code = exit.get();
+        } catch (Exception e) {
+            code = 1;
+        }
+        if (code == 0) {
+            if (!json && (System.console() == null) && state.lastMessage != null) {
+                out.println(state.lastMessage);
+            }
+            if (outputLastMessage != null) {
+                try {
+                    Files.writeString(outputLastMessage, state.lastMessage == null ? "" : state.lastMessage);
+                } catch (IOException e) {
+                    err.println("error: could not write --output-last-message file: " + e.getMessage());
+                    code = 1;
+                }
+            }
+        } else if (state.error != null) {
+            err.println("error: " + state.error);
+        } else if (code == 130) {
+            err.println("interrupted");
+        }
+        out.flush();
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // exiting anyway; a stuck close must not keep the user waiting
+        }
+        return code;
+    }
+
+    private static void onEvent(Event event, CompletableFuture<Integer> exit,
+                                java.util.function.Consumer<String> lastMessage, java.util.function.Consumer<String> error) {
+        EventMsg msg = event.msg();
+        if (msg instanceof EventMsg.TaskComplete t) {
+            lastMessage.accept(t.lastAgentMessage());
+            exit.complete(0);
+        } else if (msg instanceof EventMsg.Error e) {
+            error.accept(e.message());
+        } else if (msg instanceof EventMsg.TurnAborted a) {
+            exit.complete("interrupted".equals(a.reason()) ? 130 : 1);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package codex.cli;
+
+import codex.protocol.Event;
+import codex.protocol.EventMsg;
+import java.io.PrintStream;
+import java.util.List;
+
+/**
+ * Human output of {@code codex exec}: progress on stderr (header, streamed text, each command
+ * with its exit code and the head of its output), so stdout carries only the final message.
+ */
+public final class HumanEventPrinter {
+    static final int OUTPUT_HEAD_LINES = 5;
+    private final PrintStream err;
+    private boolean midLine;
+    private boolean streamedThisMessage;
+    private final boolean showReasoning;
+
+    public HumanEventPrinter(PrintStream err, boolean showReasoning) {
+        this.err = err;
+        this.showReasoning = showReasoning;
+    }
+
+    public void header(String model, String provider, String cwd, String approval, List<String> sandbox, String sessionId) {
+        err.println("codex-vertx exec");
+        err.println("--------");
+        err.println("model:     " + model);
+        err.println("provider:  " + provider);
+        err.println("workdir:   " + cwd);
+        err.println("approval:  " + approval);
+        err.println("sandbox:   " + String.join(", ", sandbox));
+        err.println("session:   " + sessionId);
+        err.println("--------");
+    }
+
+    public void prompt(String prompt) {
+        err.println("user");
+        err.println(prompt);
+        err.println();
+    }
+
+    public void print(Event event) {
+        EventMsg msg = event.msg();
+        if (msg instanceof EventMsg.AgentMessageDelta d) {
+            if (!streamedThisMessage) {
+                endLine();
+                err.println("codex");
+            }
+            streamedThisMessage = true;
+            err.print(d.delta());
+            midLine = !d.delta().endsWith("\n");
+            err.flush();
+        } else if (msg instanceof EventMsg.AgentMessage m) {
+            if (!streamedThisMessage) {
+                endLine();
+                err.println("codex");
+                err.println(m.message());
+            }
+            endLine();
+            streamedThisMessage = false;
+        } else if (msg instanceof EventMsg.AgentReasoning r) {
+            if (showReasoning) {
+                endLine();
+                err.println("thinking");
+                err.println(r.text());
+            }
+        } else if (msg instanceof EventMsg.ExecCommandBegin b) {
+            endLine();
+            err.println("exec " + ShellQuote.join(b.command()) + (b.sandboxed() ? "" : "   (outside the sandbox)")
+                    + "  in " + b.cwd());
+        } else if (msg instanceof EventMsg.ExecCommandEnd e) {
+            String status = e.timedOut() ? "timed out" : "exit " + e.exitCode();
+            err.println("  " + status + " · " + e.durationMs() + " ms" + (e.sandboxDenied() ? " · refused by the sandbox" : ""));
+            printHead(e.exitCode() == 0 ? e.stdout() : (e.stderr() == null || e.stderr().isBlank() ? e.stdout() : e.stderr()));
+        } else if (msg instanceof EventMsg.PatchApplyBegin b) {
+            endLine();
+            err.println("apply_patch" + (b.autoApproved() ? " (auto-approved)" : ""));
+            b.changes().forEach((path, change) -> err.println("  " + change.kind() + " " + path
+                    + (change.movePath() != null ? " → " + change.movePath() : "")));
+        } else if (msg instanceof EventMsg.PatchApplyEnd e) {
+            err.println(e.success() ? "  patch applied" : "  patch failed: " + firstLine(e.stderr()));
+        } else if (msg instanceof EventMsg.TokenCount t) {
+            endLine();
+            err.println("tokens used: " + t.totalTokens() + " (in " + t.inputTokens() + ", out " + t.outputTokens() + ")");
+        } else if (msg instanceof EventMsg.BackgroundEvent b) {
+            endLine();
+            err.println("note: " + b.message());
+        } else if (msg instanceof EventMsg.Error e) {
+            endLine();
+            err.println("ERROR: " + e.message());
+        } else if (msg instanceof EventMsg.TurnAborted a) {
+            endLine();
+            err.println("turn aborted: " + a.reason());
+        }
+        err.flush();
+    }
+
+    private void printHead(String output) {
+        if (output == null || output.isBlank()) {
+            return;
+        }
+        String[] lines = output.split("\n", -1);
+        int n = lines.length;
+        if (lines[n - 1].isEmpty()) {
+            n--;
+        }
+        for (int i = 0; i < Math.min(n, OUTPUT_HEAD_LINES); i++) {
+            err.println("  │ " + lines[i]);
+        }
+        if (n > OUTPUT_HEAD_LINES) {
+            err.println("  │ … (" + (n - OUTPUT_HEAD_LINES) + " more lines)");
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private void endLine() {
+        if (midLine) {
+            err.println();
+            midLine = false;
+        }
+    }
+}

@@ -1,0 +1,295 @@
+package codex.cli;
+
+import static codex.cli.FakeModelServer.cutAfter;
+import static codex.cli.FakeModelServer.error;
+import static codex.cli.FakeModelServer.errorEvent;
+import static codex.cli.FakeModelServer.shellCall;
+import static codex.cli.FakeModelServer.sse;
+import static codex.cli.FakeModelServer.textResponse;
+import static codex.cli.FakeModelServer.toolCalls;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `codex exec` as a user runs it: a real child process against a scripted model server. */
+class ExecEndToEndTest {
+
+    @TempDir
+    Path tmp;
+    Path work;
+    Path home;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        work = Files.createDirectories(tmp.resolve("repo"));
+        Files.createDirectories(work.resolve(".git"));
+        home = Files.createDirectories(tmp.resolve("codex-home"));
+    }
+
+    private Map<String, String> env(FakeModelServer server) {
+        Map<String, String> env = new HashMap<>();
+        env.put("OPENAI_API_KEY", "test-key");
+        env.put("OPENAI_BASE_URL", server.baseUrl());
+        env.put("CODEX_HOME", home.toString());
+        env.put("TMPDIR", tmp.toString());
+        return env;
+    }
+
+    private CodexProcess.Result exec(FakeModelServer server, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("exec"));
+        all.addAll(List.of(args));
+        return CodexProcess.run(work, env(server), null, all.toArray(String[]::new));
+    }
+
+    private static List<JsonObject> itemsOfType(JsonObject request, String type) {
+        List<JsonObject> out = new ArrayList<>();
+        for (Object o : request.getJsonArray("input")) {
+            JsonObject item = (JsonObject) o;
+            if (type.equals(item.getString("type"))) {
+                out.add(item);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void textOnlyAnswerIsPrintedAndTheRequestIsAProperResponsesCall() throws Exception {
+        try (var server = new FakeModelServer(List.of(sse(textResponse("r1", "Hello from the model"))))) {
+            var r = exec(server, "say hello");
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertEquals("Hello from the model", r.stdout().strip());
+            assertTrue(r.stderr().contains("model:     o4-mini"), r.stderr());
+            JsonObject req = server.requests().get(0);
+            assertEquals("o4-mini", req.getString("model"));
+            assertTrue(req.getBoolean("stream"));
+            assertEquals("shell", req.getJsonArray("tools").getJsonObject(0).getString("name"));
+            String lastUserText = itemsOfType(req, "message").stream().reduce((a, b) -> b).orElseThrow()
+                    .getJsonArray("content").getJsonObject(0).getString("text");
+            assertEquals("say hello", lastUserText);
+            assertEquals("Bearer test-key", server.headers().get(0).get("Authorization"));
+        }
+    }
+
+    @Test
+    void shellCallRunsInTheWorkspaceAndItsResultGoesBackToTheModel() throws Exception {
+        try (var server = new FakeModelServer(List.of(
+                sse(toolCalls("r1", List.of(shellCall("call-1", "bash", "-lc", "echo hello > made.txt && echo done")))),
+                sse(textResponse("r2", "Created the file."))))) {
+            var r = exec(server, "--full-auto", "make a file");
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertEquals("hello\n", Files.readString(work.resolve("made.txt")));
+            assertTrue(r.stderr().contains("exit 0"), r.stderr());
+            JsonObject second = server.requests().get(1);
+            List<JsonObject> outputs = itemsOfType(second, "function_call_output");
+            assertEquals(1, outputs.size());
+            assertEquals("call-1", outputs.get(0).getString("call_id"));
+            JsonObject output = new JsonObject(outputs.get(0).getString("output"));
+            assertEquals("done\n", output.getString("output"));
+            assertEquals(0, output.getJsonObject("metadata").getInteger("exit_code"));
+            // the call itself is in the history, next to its output
+            assertEquals("call-1", itemsOfType(second, "function_call").get(0).getString("call_id"));
+        }
+    }
+
+    @Test
+    void severalToolCallsRunInOrderAcrossResponses() throws Exception {
+        try (var server = new FakeModelServer(List.of(
+                sse(toolCalls("r1", List.of(
+                        shellCall("a", "bash", "-lc", "echo one >> log.txt"),
+                        shellCall("b", "bash", "-lc", "echo two >> log.txt")))),
+                sse(toolCalls("r2", List.of(shellCall("c", "bash", "-lc", "echo three >> log.txt; exit 3")))),
+                sse(textResponse("r3", "All done."))))) {
+            var r = exec(server, "--full-auto", "three steps");
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertEquals("one\ntwo\nthree\n", Files.readString(work.resolve("log.txt")));
+            assertEquals(3, server.requests().size());
+            JsonObject third = server.requests().get(2);
+            List<JsonObject> outputs = itemsOfType(third, "function_call_output");
+            assertEquals(List.of("a", "b", "c"), outputs.stream().map(o -> o.getString("call_id")).toList());
+            assertEquals(3, new JsonObject(outputs.get(2).getString("output")).getJsonObject("metadata")
+                    .getInteger("exit_code"));
+        }
+    }
+
+    @Test
+    void rateLimitIsRetriedHonouringRetryAfter() throws Exception {
+        try (var server = new FakeModelServer(List.of(
+                error(429, "{\"error\":{\"message\":\"Rate limit reached\"}}", "0"),
+                sse(textResponse("r1", "after the retry"))))) {
+            var r = exec(server, "hi");
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertEquals("after the retry", r.stdout().strip());
+            assertEquals(2, server.requests().size());
+            assertTrue(r.stderr().contains("Rate limit reached"), r.stderr());
+            assertTrue(r.stderr().contains("retrying"), r.stderr());
+        }
+    }
+
+    @Test
+    void streamCutInTheMiddleIsRetried() throws Exception {
+        List<JsonObject> full = textResponse("r1", "complete answer");
+        try (var server = new FakeModelServer(List.of(cutAfter(full, 2), sse(full)))) {
+            var r = exec(server, "hi");
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertEquals("complete answer", r.stdout().strip());
+            assertEquals(2, server.requests().size());
+        }
+    }
+
+    @Test
+    void crlfLineEndingsAreUnderstood() throws Exception {
+        try (var server = new FakeModelServer(List.of(sse(textResponse("r1", "crlf works"), true)))) {
+            var r = exec(server, "hi");
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertEquals("crlf works", r.stdout().strip());
+        }
+    }
+
+    @Test
+    void errorEventFailsTheRunWithTheServersMessage() throws Exception {
+        try (var server = new FakeModelServer(List.of(sse(List.of(errorEvent("invalid_prompt", "Your prompt was flagged")))))) {
+            var r = exec(server, "hi");
+            assertEquals(1, r.exitCode(), r.stderr());
+            assertTrue(r.stderr().contains("Your prompt was flagged"), r.stderr());
+            assertEquals(1, server.requests().size(), "a fatal error is not retried");
+        }
+    }
+
+    @Test
+    void unauthorizedIsNotRetriedAndShowsTheServerMessage() throws Exception {
+        try (var server = new FakeModelServer(List.of(
+                error(401, "{\"error\":{\"message\":\"Incorrect API key provided\"}}")))) {
+            var r = exec(server, "hi");
+            assertEquals(1, r.exitCode());
+            assertTrue(r.stderr().contains("401"), r.stderr());
+            assertTrue(r.stderr().contains("Incorrect API key provided"), r.stderr());
+            assertEquals(1, server.requests().size());
+        }
+    }
+
+    @Test
+    void missingApiKeyNamesTheVariable() throws Exception {
+        try (var server = new FakeModelServer(List.of())) {
+            Map<String, String> env = env(server);
+            env.remove("OPENAI_API_KEY");
+            var r = CodexProcess.run(work, env, null, "exec", "hi");
+            assertEquals(1, r.exitCode());
+            assertTrue(r.stderr().contains("OPENAI_API_KEY"), r.stderr());
+            assertEquals(0, server.requests().size());
+        }
+    }
+
+    @Test
+    void jsonModePrintsOnlyEventsWithGrowingSequenceNumbers() throws Exception {
+        try (var server = new FakeModelServer(List.of(
+                sse(toolCalls("r1", List.of(shellCall("c1", "echo", "hi")))),
+                sse(textResponse("r2", "ok"))))) {
+            var r = exec(server, "--json", "hi");
+            assertEquals(0, r.exitCode(), r.stderr());
+            long lastSeq = 0;
+            List<String> types = new ArrayList<>();
+            for (String line : r.stdoutLines()) {
+                JsonObject event = new JsonObject(line);
+                long seq = event.getLong("seq");
+                assertTrue(seq > lastSeq, "seq must grow: " + r.stdout());
+                lastSeq = seq;
+                assertFalse(event.getString("session_id").isEmpty());
+                assertTrue(event.getLong("ts") > 0);
+                types.add(event.getJsonObject("msg").getString("type"));
+            }
+            assertEquals("session_configured", types.get(0));
+            assertTrue(types.containsAll(List.of("task_started", "exec_command_begin", "exec_command_output_delta",
+                    "exec_command_end", "agent_message_delta", "agent_message", "token_count")), types.toString());
+            assertEquals("task_complete", types.get(types.size() - 1));
+        }
+    }
+
+    @Test
+    void notifyProgramGetsTheSeedsJsonAndLastMessageIsWritten() throws Exception {
+        Path captured = tmp.resolve("notify-arg.json");
+        Path script = tmp.resolve("notify.sh");
+        Files.writeString(script, "#!/bin/sh\nprintf '%s' \"$1\" > '" + captured + "'\n");
+        script.toFile().setExecutable(true);
+        Files.writeString(home.resolve("config.toml"), "notify = [\"" + script + "\"]\n");
+        Path last = tmp.resolve("last.txt");
+        try (var server = new FakeModelServer(List.of(sse(textResponse("r1", "the end"))))) {
+            var r = exec(server, "--output-last-message", last.toString(), "finish it");
+            assertEquals(0, r.exitCode(), r.stderr());
+        }
+        assertEquals("the end", Files.readString(last));
+        JsonObject payload = new JsonObject(Files.readString(captured));
+        assertEquals("agent-turn-complete", payload.getString("type"));
+        assertEquals(new JsonArray().add("finish it"), payload.getJsonArray("input-messages"));
+        assertEquals("the end", payload.getString("last-assistant-message"));
+        assertFalse(payload.getString("turn-id").isEmpty());
+        assertEquals(4, payload.size(), payload.encode());
+    }
+
+    @Test
+    void refusesToRunOutsideAGitRepositoryUnlessToldTo() throws Exception {
+        Path plain = Files.createDirectories(tmp.resolve("plain"));
+        try (var server = new FakeModelServer(List.of(sse(textResponse("r1", "ran anyway"))))) {
+            var refused = CodexProcess.run(plain, env(server), null, "exec", "hi");
+            assertEquals(2, refused.exitCode());
+            assertTrue(refused.stderr().contains("--skip-git-repo-check"), refused.stderr());
+            var allowed = CodexProcess.run(plain, env(server), null, "exec", "--skip-git-repo-check", "hi");
+            assertEquals(0, allowed.exitCode(), allowed.stderr());
+            assertEquals("ran anyway", allowed.stdout().strip());
+        }
+    }
+
+    @Test
+    void promptCanComeFromStdin() throws Exception {
+        try (var server = new FakeModelServer(List.of(sse(textResponse("r1", "read it"))))) {
+            var r = CodexProcess.run(work, env(server), "task from stdin\n", "exec", "-");
+            assertEquals(0, r.exitCode(), r.stderr());
+            JsonObject req = server.requests().get(0);
+            String text = itemsOfType(req, "message").stream().reduce((a, b) -> b).orElseThrow()
+                    .getJsonArray("content").getJsonObject(0).getString("text");
+            assertEquals("task from stdin\n", text);
+        }
+    }
+
+    @Test
+    void readOnlySandboxRefusesWritesAndTheModelIsTold() throws Exception {
+        try (var server = new FakeModelServer(List.of(
+                sse(toolCalls("r1", List.of(shellCall("w", "bash", "-c", "echo x > blocked.txt")))),
+                sse(textResponse("r2", "could not write"))))) {
+            var r = exec(server, "try to write"); // default permissions: disk-full-read-access only
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertFalse(Files.exists(work.resolve("blocked.txt")), "the sandbox must stop the write");
+            JsonObject output = new JsonObject(itemsOfType(server.requests().get(1), "function_call_output")
+                    .get(0).getString("output"));
+            assertNotEquals(0, output.getJsonObject("metadata").getInteger("exit_code"));
+        }
+    }
+
+    @Test
+    void longOutputIsCutInTheMiddleForTheModel() throws Exception {
+        try (var server = new FakeModelServer(List.of(
+                sse(toolCalls("r1", List.of(shellCall("big", "bash", "-c", "seq 1 20000")))),
+                sse(textResponse("r2", "ok"))))) {
+            var r = exec(server, "--full-auto", "print a lot");
+            assertEquals(0, r.exitCode(), r.stderr());
+            String text = new JsonObject(itemsOfType(server.requests().get(1), "function_call_output")
+                    .get(0).getString("output")).getString("output");
+            assertTrue(text.startsWith("1\n2\n3\n"), text.substring(0, 20));
+            assertTrue(text.strip().endsWith("19999\n20000"), text.substring(text.length() - 20));
+            assertTrue(text.contains("omitted"), "marker says how much was cut");
+            assertTrue(text.length() < 12_000, "cut to about 10 KiB, was " + text.length());
+        }
+    }
+}

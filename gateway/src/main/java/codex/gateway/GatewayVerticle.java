@@ -1,0 +1,91 @@
+package codex.gateway;
+
+import codex.protocol.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The front door on the event bus: creates sessions (the agent opens them), relays submissions
+ * to the agent that owns the session, and fans the agent's events out to subscribers with a
+ * replay buffer. Everything runs on this verticle's event loop, so the maps need no locks.
+ */
+public class GatewayVerticle extends VerticleBase {
+    static final int BUFFERED_EVENTS_PER_SESSION = 10_000;
+    private static final DeliveryOptions AGENT_CALL = new DeliveryOptions().setSendTimeout(60_000);
+
+    private final Map<String, EventBuffer<JsonObject>> buffers = new HashMap<>();
+
+    @Override
+    public Future<?> start() {
+        var bus = vertx.eventBus();
+        return Future.all(
+                bus.<JsonObject>consumer(Addresses.GATEWAY_CREATE_SESSION, this::createSession).completion(),
+                bus.<JsonObject>consumer(Addresses.GATEWAY_SUBMIT, this::submit).completion(),
+                bus.<JsonObject>consumer(Addresses.GATEWAY_REPLAY, this::replay).completion(),
+                bus.<JsonObject>consumer(Addresses.GATEWAY_EVENTS_IN, this::relayEvent).completion());
+    }
+
+    private void createSession(Message<JsonObject> msg) {
+        JsonObject body = msg.body();
+        String resumeId = body.getString("resume_session_id");
+        String sessionId = resumeId != null ? resumeId : UUID.randomUUID().toString();
+        buffers.computeIfAbsent(sessionId, this::newBuffer);
+        JsonObject open = new JsonObject()
+                .put("session_id", sessionId)
+                .put("config", body.getJsonObject("config"))
+                .put("resume", resumeId != null);
+        vertx.eventBus().<JsonObject>request(Addresses.AGENT_OPEN_SESSION, open, AGENT_CALL)
+                .onSuccess(reply -> msg.reply(new JsonObject()
+                        .put("session_id", sessionId)
+                        .put("events_address", Addresses.clientEvents(sessionId))))
+                .onFailure(err -> {
+                    buffers.remove(sessionId);
+                    msg.fail(500, "could not open session: " + err.getMessage());
+                });
+    }
+
+    private void submit(Message<JsonObject> msg) {
+        String sessionId = msg.body().getString("session_id");
+        JsonObject submission = msg.body().getJsonObject("submission");
+        if (sessionId == null || submission == null) {
+            msg.fail(400, "submit needs session_id and submission");
+            return;
+        }
+        vertx.eventBus().<JsonObject>request(Addresses.agentSession(sessionId), submission, AGENT_CALL)
+                .onSuccess(reply -> msg.reply(reply.body()))
+                .onFailure(err -> msg.fail(404, "session " + sessionId + " is not open: " + err.getMessage()));
+    }
+
+    private void replay(Message<JsonObject> msg) {
+        String sessionId = msg.body().getString("session_id");
+        long afterSeq = msg.body().getLong("after_seq", 0L);
+        EventBuffer<JsonObject> buffer = buffers.get(sessionId);
+        JsonArray events = new JsonArray();
+        if (buffer != null) {
+            buffer.after(afterSeq).forEach(events::add);
+        }
+        msg.reply(new JsonObject().put("events", events)
+                .put("oldest_seq", buffer == null ? -1 : buffer.oldestSeq()));
+    }
+
+    private void relayEvent(Message<JsonObject> msg) {
+        JsonObject event = msg.body();
+        String sessionId = event.getString("session_id");
+        buffers.computeIfAbsent(sessionId, this::newBuffer).add(event);
+        vertx.eventBus().publish(Addresses.clientEvents(sessionId), event);
+        if ("shutdown_complete".equals(event.getJsonObject("msg", new JsonObject()).getString("type"))) {
+            buffers.remove(sessionId);
+        }
+    }
+
+    private EventBuffer<JsonObject> newBuffer(String sessionId) {
+        return new EventBuffer<>(BUFFERED_EVENTS_PER_SESSION, e -> e.getLong("seq", 0L));
+    }
+}

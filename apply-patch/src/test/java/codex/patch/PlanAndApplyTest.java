@@ -258,4 +258,14 @@ class PlanAndApplyTest {
                 result.failure().getMessage());
         assertTrue(Files.isDirectory(dir.resolve("empty")));
     }
+
+    @Test
+    void trailingBlankLineSurvivesAndMoveOntoItselfKeepsTheFile() throws Exception {
+        write("t.txt", "a\n\n");
+        ApplyResult result = PatchApplier.apply(patch("*** Update File: t.txt", "*** Move to: ./t.txt", "@@",
+                "-a", "+b"), dir, null);
+        assertTrue(result.succeeded(), result.failureReport());
+        assertEquals("b\n\n", read("t.txt"));
+        assertNull(result.applied().get(0).movePath());
+    }
 }

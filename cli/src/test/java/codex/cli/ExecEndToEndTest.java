@@ -86,7 +86,7 @@ class ExecEndToEndTest {
     @Test
     void shellCallRunsInTheWorkspaceAndItsResultGoesBackToTheModel() throws Exception {
         try (var server = new FakeModelServer(List.of(
-                sse(toolCalls("r1", List.of(shellCall("call-1", "bash", "-lc", "echo hello > made.txt && echo done")))),
+                sse(toolCalls("r1", List.of(shellCall("call-1", "bash", "-c", "echo hello > made.txt && echo done")))),
                 sse(textResponse("r2", "Created the file."))))) {
             var r = exec(server, "--full-auto", "make a file");
             assertEquals(0, r.exitCode(), r.stderr());
@@ -108,9 +108,9 @@ class ExecEndToEndTest {
     void severalToolCallsRunInOrderAcrossResponses() throws Exception {
         try (var server = new FakeModelServer(List.of(
                 sse(toolCalls("r1", List.of(
-                        shellCall("a", "bash", "-lc", "echo one >> log.txt"),
-                        shellCall("b", "bash", "-lc", "echo two >> log.txt")))),
-                sse(toolCalls("r2", List.of(shellCall("c", "bash", "-lc", "echo three >> log.txt; exit 3")))),
+                        shellCall("a", "bash", "-c", "echo one >> log.txt"),
+                        shellCall("b", "bash", "-c", "echo two >> log.txt")))),
+                sse(toolCalls("r2", List.of(shellCall("c", "bash", "-c", "echo three >> log.txt; exit 3")))),
                 sse(textResponse("r3", "All done."))))) {
             var r = exec(server, "--full-auto", "three steps");
             assertEquals(0, r.exitCode(), r.stderr());

@@ -1,0 +1,147 @@
+package codex.sandbox;
+
+import codex.patch.ApplyResult;
+import codex.patch.PatchApplier;
+import codex.protocol.Addresses;
+import codex.protocol.Json;
+import codex.protocol.SandboxMessages.ApplyPatch;
+import codex.protocol.SandboxMessages.ExecCommand;
+import codex.protocol.SandboxMessages.ExecFinished;
+import codex.protocol.SandboxMessages.OutputChunk;
+import codex.protocol.SandboxMessages.PatchApplied;
+import codex.protocol.SandboxPermission;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Thin adapter: serves {@link Addresses#SANDBOX_EXEC}, {@link Addresses#SANDBOX_CANCEL} and
+ * {@link Addresses#SANDBOX_APPLY_PATCH}. The executor does its blocking work on its own
+ * threads; patches are applied on a worker thread. Output is decoded as UTF-8 per stream (a
+ * character cut between two reads is held back) and sent to the caller's output address.
+ */
+public class SandboxVerticle extends VerticleBase {
+    private final Supplier<CommandExecutor> executorFactory;
+    private final Map<String, ExecHandle> running = new ConcurrentHashMap<>();
+    private CommandExecutor executor;
+
+    public SandboxVerticle() {
+        this(SandboxedExecutor::new);
+    }
+
+    public SandboxVerticle(Supplier<CommandExecutor> executorFactory) {
+        this.executorFactory = executorFactory;
+    }
+
+    @Override
+    public Future<?> start() {
+        executor = executorFactory.get();
+        var bus = vertx.eventBus();
+        return Future.all(
+                bus.<JsonObject>consumer(Addresses.SANDBOX_EXEC, this::exec).completion(),
+                bus.<JsonObject>consumer(Addresses.SANDBOX_CANCEL, msg -> {
+                    ExecHandle h = running.get(msg.body().getString("exec_id", ""));
+                    if (h != null) {
+                        h.cancel();
+                    }
+                }).completion(),
+                bus.<JsonObject>consumer(Addresses.SANDBOX_APPLY_PATCH, this::applyPatch).completion());
+    }
+
+    private void exec(Message<JsonObject> msg) {
+        ExecCommand cmd;
+        ExecRequest request;
+        try {
+            cmd = Json.fromJson(msg.body(), ExecCommand.class);
+            request = toRequest(cmd);
+        } catch (RuntimeException e) {
+            msg.reply(Json.toJson(failedToStart(msg.body().getString("exec_id"), "invalid command request: " + e.getMessage())));
+            return;
+        }
+        Context context = vertx.getOrCreateContext();
+        Utf8StreamDecoder out = new Utf8StreamDecoder();
+        Utf8StreamDecoder err = new Utf8StreamDecoder();
+        OutputListener listener = cmd.outputAddress() == null ? OutputListener.NONE : (stream, chunk) -> {
+            Utf8StreamDecoder decoder = stream == OutputListener.Stream.STDOUT ? out : err;
+            String text = decoder.decode(chunk);
+            if (!text.isEmpty()) {
+                vertx.eventBus().send(cmd.outputAddress(), Json.toJson(new OutputChunk(cmd.execId(),
+                        stream == OutputListener.Stream.STDOUT ? "stdout" : "stderr", text)));
+            }
+        };
+        ExecHandle handle;
+        try {
+            handle = executor.start(request, listener);
+        } catch (RuntimeException e) {
+            msg.reply(Json.toJson(failedToStart(cmd.execId(), e.getMessage())));
+            return;
+        }
+        running.put(cmd.execId(), handle);
+        handle.result().whenComplete((result, failure) -> context.runOnContext(v -> {
+            running.remove(cmd.execId());
+            if (failure != null) {
+                msg.reply(Json.toJson(failedToStart(cmd.execId(), failure.getMessage())));
+            } else {
+                msg.reply(Json.toJson(new ExecFinished(cmd.execId(), result.exitCode(), result.signal(),
+                        result.timedOut(), result.cancelled(), result.durationMs(), result.stdout(), result.stderr(),
+                        result.droppedBytes(), result.sandboxDenied(), null)));
+            }
+        }));
+    }
+
+    static ExecRequest toRequest(ExecCommand cmd) {
+        if (cmd.argv() == null || cmd.argv().isEmpty()) {
+            throw new IllegalArgumentException("argv is empty");
+        }
+        Path cwd = Path.of(cmd.cwd() == null ? System.getProperty("user.dir") : cmd.cwd());
+        Map<String, String> env = new LinkedHashMap<>(EnvPolicy.childEnvironment());
+        if (cmd.extraEnv() != null) {
+            env.putAll(cmd.extraEnv());
+        }
+        List<SandboxPermission> perms = cmd.permissions() == null
+                ? List.of(SandboxPermission.of(SandboxPermission.Kind.DISK_FULL_WRITE_ACCESS),
+                        SandboxPermission.of(SandboxPermission.Kind.NETWORK_FULL_ACCESS))
+                : SandboxPermission.parseAll(cmd.permissions());
+        long timeout = cmd.timeoutMs() > 0 ? cmd.timeoutMs() : ExecRequest.DEFAULT_TIMEOUT_MS;
+        int cap = cmd.maxOutputBytes() > 0 ? cmd.maxOutputBytes() : ExecRequest.DEFAULT_MAX_OUTPUT_BYTES;
+        return new ExecRequest(cmd.argv(), cwd, env, timeout, perms, cap, false);
+    }
+
+    private static ExecFinished failedToStart(String execId, String error) {
+        return new ExecFinished(execId, 127, 0, false, false, 0, "", "", 0, false,
+                error == null ? "the command could not be started" : error);
+    }
+
+    private void applyPatch(Message<JsonObject> msg) {
+        ApplyPatch req;
+        try {
+            req = Json.fromJson(msg.body(), ApplyPatch.class);
+        } catch (RuntimeException e) {
+            msg.reply(Json.toJson(new PatchApplied(false, "", "invalid apply_patch request: " + e.getMessage())));
+            return;
+        }
+        vertx.executeBlocking(() -> {
+            List<Path> roots = req.writableRoots() == null ? null : req.writableRoots().stream().map(Path::of).toList();
+            ApplyResult result = PatchApplier.apply(req.patch(), Path.of(req.cwd()), roots);
+            return result.succeeded()
+                    ? new PatchApplied(true, result.summary(), null)
+                    : new PatchApplied(false, "", result.failureReport());
+        }, false).onComplete(ar -> msg.reply(Json.toJson(ar.succeeded() ? ar.result()
+                : new PatchApplied(false, "", "apply_patch failed: " + ar.cause().getMessage()))));
+    }
+
+    @Override
+    public Future<?> stop() {
+        running.values().forEach(ExecHandle::cancel);
+        return Future.succeededFuture();
+    }
+}

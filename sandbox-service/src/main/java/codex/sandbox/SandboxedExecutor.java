@@ -37,8 +37,13 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
 
     /** Loads JNA and libc and probes the kernel, all on the calling (unrestricted) thread. */
     public SandboxedExecutor() {
+        this(SandboxSupport.probe());
+    }
+
+    /** With a given probe result: lets tests pretend the kernel lacks a mechanism. */
+    SandboxedExecutor(SandboxSupport support) {
         this.arch = Arch.current();
-        this.support = SandboxSupport.probe();
+        this.support = support;
         this.seccomp = arch != null && support.seccompWorks() ? new SeccompFilter.Installed(arch) : null;
         // Allocating once here starts JNA's cleaner thread now, from an unrestricted thread.
         try (Memory warm = new Memory(8)) {

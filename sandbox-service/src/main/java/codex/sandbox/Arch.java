@@ -4,8 +4,13 @@ import com.sun.jna.Platform;
 
 /** Per-architecture numbers for the syscalls the sandbox filters or calls. Only x86_64 and aarch64 are supported. */
 enum Arch {
-    X86_64(0xC000003E, 41, 53, 42, 49, 50, 43, 288, 44, 46, 307, 101, 310, 311),
-    AARCH64(0xC00000B7, 198, 199, 203, 200, 201, 202, 242, 206, 211, 269, 117, 270, 271);
+    X86_64(0xC000003E, 41, 53, 42, 49, 50, 43, 288, 44, 46, 307, 101, 310, 311,
+            // init_module, finit_module, delete_module, kexec_load, kexec_file_load, reboot, swapon, swapoff,
+            // bpf, iopl, ioperm
+            new int[] {175, 313, 176, 246, 320, 169, 167, 168, 321, 172, 173}),
+    AARCH64(0xC00000B7, 198, 199, 203, 200, 201, 202, 242, 206, 211, 269, 117, 270, 271,
+            // init_module, finit_module, delete_module, kexec_load, kexec_file_load, reboot, swapon, swapoff, bpf
+            new int[] {105, 273, 106, 104, 294, 142, 224, 225, 280});
 
     /** AUDIT_ARCH_* value the kernel puts in seccomp_data.arch. */
     final int auditArch;
@@ -22,6 +27,8 @@ enum Arch {
     final int ptrace;
     final int processVmReadv;
     final int processVmWritev;
+    /** Kernel-administration syscalls no sandboxed command may make, even as root. */
+    final int[] kernelAdmin;
 
     // Numbers from the unified table (same on every architecture).
     static final int PIDFD_OPEN = 434;
@@ -34,7 +41,8 @@ enum Arch {
     static final int LANDLOCK_RESTRICT_SELF = 446;
 
     Arch(int auditArch, int socket, int socketpair, int connect, int bind, int listen, int accept, int accept4,
-         int sendto, int sendmsg, int sendmmsg, int ptrace, int processVmReadv, int processVmWritev) {
+         int sendto, int sendmsg, int sendmmsg, int ptrace, int processVmReadv, int processVmWritev,
+         int[] kernelAdmin) {
         this.auditArch = auditArch;
         this.socket = socket;
         this.socketpair = socketpair;
@@ -49,6 +57,7 @@ enum Arch {
         this.ptrace = ptrace;
         this.processVmReadv = processVmReadv;
         this.processVmWritev = processVmWritev;
+        this.kernelAdmin = kernelAdmin;
     }
 
     /** The architecture of this JVM, or null when the sandbox does not support it. */

@@ -40,6 +40,11 @@ final class Landlock {
     static final long SCOPE_SIGNAL = 1L << 1;
 
     static final long READ = EXECUTE | READ_FILE | READ_DIR;
+    /**
+     * Never granted, even in writable roots: a root command could otherwise mknod a device node for
+     * a disk or /dev/mem inside its root and reach everything through it.
+     */
+    static final long DEVICE_NODES = MAKE_CHAR | MAKE_BLOCK;
     /** The only rights a rule on a non-directory may carry (the kernel rejects the others with EINVAL). */
     static final long FILE_RIGHTS = EXECUTE | WRITE_FILE | READ_FILE | TRUNCATE | IOCTL_DEV;
 

@@ -118,7 +118,7 @@ public record SandboxSupport(
         /** Everything that allocates (native memory, the ruleset) happens here, before any restriction. */
         ProbeThread(Arch arch) {
             this.arch = arch;
-            this.filter = new SeccompFilter.Installed(arch);
+            this.filter = new SeccompFilter.Installed(arch, true);
             abi = Landlock.abi();
             if (abi < 0) {
                 int errno = -abi;

@@ -9,6 +9,8 @@ import codex.protocol.SandboxMessages.ExecCommand;
 import codex.protocol.SandboxMessages.ExecFinished;
 import codex.protocol.SandboxMessages.OutputChunk;
 import codex.protocol.SandboxMessages.PatchApplied;
+import codex.protocol.SandboxMessages.PatchPlan;
+import codex.protocol.SandboxMessages.PlanPatch;
 import codex.protocol.SandboxPermission;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -54,7 +56,8 @@ public class SandboxVerticle extends VerticleBase {
                         h.cancel();
                     }
                 }).completion(),
-                bus.<JsonObject>consumer(Addresses.SANDBOX_APPLY_PATCH, this::applyPatch).completion());
+                bus.<JsonObject>consumer(Addresses.SANDBOX_APPLY_PATCH, this::applyPatch).completion(),
+                bus.<JsonObject>consumer(Addresses.SANDBOX_PLAN_PATCH, this::planPatch).completion());
     }
 
     private void exec(Message<JsonObject> msg) {
@@ -137,6 +140,19 @@ public class SandboxVerticle extends VerticleBase {
                     : new PatchApplied(false, "", result.failureReport());
         }, false).onComplete(ar -> msg.reply(Json.toJson(ar.succeeded() ? ar.result()
                 : new PatchApplied(false, "", "apply_patch failed: " + ar.cause().getMessage()))));
+    }
+
+    private void planPatch(Message<JsonObject> msg) {
+        PlanPatch req;
+        try {
+            req = Json.fromJson(msg.body(), PlanPatch.class);
+        } catch (RuntimeException e) {
+            msg.reply(Json.toJson(new PatchPlan(false, Map.of(), List.of(), "invalid plan_patch request: " + e.getMessage())));
+            return;
+        }
+        vertx.executeBlocking(() -> PatchPlans.plan(req.patch(), Path.of(req.cwd())), false)
+                .onComplete(ar -> msg.reply(Json.toJson(ar.succeeded() ? ar.result()
+                        : new PatchPlan(false, Map.of(), List.of(), "could not plan the patch: " + ar.cause().getMessage()))));
     }
 
     @Override

@@ -30,7 +30,9 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
 
     private final SandboxSupport support;
     private final Arch arch;
-    private final SeccompFilter.Installed seccomp;
+    /** Kernel-administration denials only (network allowed), and the same plus the network denials. */
+    private final SeccompFilter.Installed baselineFilter;
+    private final SeccompFilter.Installed noNetworkFilter;
     private final int devNullFd;
     private final ExecutorService workers;
     private volatile boolean closed;
@@ -44,7 +46,9 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
     SandboxedExecutor(SandboxSupport support) {
         this.arch = Arch.current();
         this.support = support;
-        this.seccomp = arch != null && support.seccompWorks() ? new SeccompFilter.Installed(arch) : null;
+        boolean seccomp = arch != null && support.seccompWorks();
+        this.baselineFilter = seccomp ? new SeccompFilter.Installed(arch, false) : null;
+        this.noNetworkFilter = seccomp ? new SeccompFilter.Installed(arch, true) : null;
         // Allocating once here starts JNA's cleaner thread now, from an unrestricted thread.
         try (Memory warm = new Memory(8)) {
             warm.setLong(0, 0);
@@ -213,7 +217,7 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
                 try (SpawnPlan plan = new SpawnPlan(program, request.argv(), request.env(), cwd,
                         request.inheritStdio() ? -1 : devNullFd, out[1], err[1], !request.inheritStdio())) {
                     spawner = new Spawner(plan, restricted, rulesetFd,
-                            restricted && policy.restrictsNetwork() ? seccomp : null);
+                            !restricted ? null : policy.restrictsNetwork() ? noNetworkFilter : baselineFilter);
                     if (restricted) {
                         Thread thread = new Thread(null, spawner, "codex-sandbox-spawn", 256 * 1024);
                         thread.setDaemon(true);
@@ -281,7 +285,7 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
                             | Landlock.IOCTL_DEV));
                 }
                 for (Path p : policy.writableRoots()) {
-                    rules.add(new Landlock.Rule(p, handledFs));
+                    rules.add(new Landlock.Rule(p, handledFs & ~Landlock.DEVICE_NODES));
                 }
             }
             return Landlock.createRuleset(abi, handledFs, handledNet, scoped, rules);

@@ -7,10 +7,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The classic-BPF program that takes the network away: socket()/socketpair() fail with EPERM for
- * every address family but AF_UNIX, and ptrace, process_vm_readv/writev, pidfd_getfd and io_uring
- * (which can open sockets behind the filter's back) fail with EPERM. A syscall made with a foreign
- * architecture's calling convention kills the process, since its numbers would mean something else.
+ * The classic-BPF programs installed on the spawning thread.
+ *
+ * <p>Always (whenever a command is restricted): kernel-administration syscalls (module loading,
+ * kexec, reboot, swapon/off, bpf, iopl/ioperm) fail with EPERM, so that even a root command cannot
+ * step around Landlock; a syscall made with a foreign architecture's calling convention kills the
+ * process, since its numbers would mean something else.
+ *
+ * <p>Without network-full-access, also: socket()/socketpair() fail with EPERM for every address
+ * family but AF_UNIX, and ptrace, process_vm_readv/writev, pidfd_getfd and io_uring (which can open
+ * sockets behind the filter's back) fail with EPERM.
  *
  * <p>connect/bind/listen/accept/sendto/sendmsg/sendmmsg are not filtered: seccomp sees only the fd,
  * not its family, and a sandboxed process can only hold AF_UNIX sockets (it cannot create others,
@@ -41,7 +47,7 @@ final class SeccompFilter {
     }
 
     /** The instruction list, as 8-byte sock_filter structs (u16 code, u8 jt, u8 jf, u32 k). */
-    static byte[] denyNetwork(Arch arch) {
+    static byte[] program(Arch arch, boolean denyNetwork) {
         List<Insn> program = new ArrayList<>();
         Map<String, Integer> labels = new HashMap<>();
         program.add(new Insn(BPF_LD_W_ABS, null, null, OFFSET_ARCH));
@@ -54,11 +60,16 @@ final class SeccompFilter {
             // x32 syscalls carry AUDIT_ARCH_X86_64 too but are numbered differently: refuse them all.
             program.add(new Insn(BPF_JSET_K, "eperm", null, X32_SYSCALL_BIT));
         }
-        program.add(new Insn(BPF_JEQ_K, "family", null, arch.socket));
-        program.add(new Insn(BPF_JEQ_K, "family", null, arch.socketpair));
-        for (int denied : new int[] {arch.ptrace, arch.processVmReadv, arch.processVmWritev, Arch.PIDFD_GETFD,
-                Arch.IO_URING_SETUP, Arch.IO_URING_ENTER, Arch.IO_URING_REGISTER}) {
+        for (int denied : arch.kernelAdmin) {
             program.add(new Insn(BPF_JEQ_K, "eperm", null, denied));
+        }
+        if (denyNetwork) {
+            program.add(new Insn(BPF_JEQ_K, "family", null, arch.socket));
+            program.add(new Insn(BPF_JEQ_K, "family", null, arch.socketpair));
+            for (int denied : new int[] {arch.ptrace, arch.processVmReadv, arch.processVmWritev, Arch.PIDFD_GETFD,
+                    Arch.IO_URING_SETUP, Arch.IO_URING_ENTER, Arch.IO_URING_REGISTER}) {
+                program.add(new Insn(BPF_JEQ_K, "eperm", null, denied));
+            }
         }
         program.add(new Insn(BPF_RET_K, null, null, RET_ALLOW));
         labels.put("family", program.size());
@@ -110,8 +121,8 @@ final class SeccompFilter {
         final Memory filter;
         final Memory fprog;
 
-        Installed(Arch arch) {
-            byte[] code = denyNetwork(arch);
+        Installed(Arch arch, boolean denyNetwork) {
+            byte[] code = program(arch, denyNetwork);
             filter = new Memory(code.length);
             filter.write(0, code, 0, code.length);
             fprog = new Memory(16); // u16 len, padding, pointer

@@ -4,7 +4,20 @@ import codex.agent.model.ModelClient;
 import codex.agent.model.ModelEvent;
 import codex.agent.model.ModelRequest;
 import codex.agent.model.ModelResponse;
+import codex.agent.tools.ApplyPatchTool;
 import codex.agent.tools.ShellCall;
+import codex.execpolicy.ApprovalRules;
+import codex.execpolicy.CommandDecision;
+import codex.execpolicy.FailureDecision;
+import codex.execpolicy.PatchDecision;
+import codex.execpolicy.ReviewDecision;
+import codex.execpolicy.WritableRoots;
+import codex.patch.ApplyPatchInvocation;
+import codex.protocol.ApprovalPolicy;
+import codex.protocol.SandboxMessages.ApplyPatch;
+import codex.protocol.SandboxMessages.PatchApplied;
+import codex.protocol.SandboxMessages.PlanPatch;
+import codex.protocol.SandboxPermission;
 import codex.agent.tools.ToolOutputFormatter;
 import codex.protocol.Event;
 import codex.protocol.EventMsg;
@@ -23,7 +36,10 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -34,9 +50,28 @@ import java.util.function.Consumer;
  */
 public final class AgentSession {
 
-    /** Hooks the session calls at turn boundaries (notify program, session log). */
-    public interface TurnListener {
-        void turnCompleted(String turnId, List<String> inputMessages, String lastAssistantMessage);
+    /** What the session tells the outside world besides events (notify program, session log). */
+    public interface Hooks {
+        /** A turn finished normally. */
+        default void turnCompleted(String turnId, List<String> inputMessages, String lastAssistantMessage) {
+        }
+
+        /** An item joined the conversation history (in Responses-API item form). */
+        default void itemAdded(JsonObject item) {
+        }
+
+        /** A good moment to make everything so far durable: a turn boundary or a wait for approval. */
+        default void checkpoint() {
+        }
+
+        /** The server-side id of the last response (for previous_response_id after a resume). */
+        default void responseStored(String responseId) {
+        }
+    }
+
+    /** Where a resumed session picks up: its history, last event seq and last stored response. */
+    public record ResumeState(List<JsonObject> history, long lastSeq, String lastResponseId) {
+        public static final ResumeState NEW = new ResumeState(List.of(), 0, null);
     }
 
     private final String sessionId;
@@ -44,11 +79,19 @@ public final class AgentSession {
     private final ModelClient model;
     private final SandboxGateway sandbox;
     private final EventSink sink;
-    private final TurnListener turnListener;
+    private final Hooks hooks;
     private final List<JsonObject> history = new ArrayList<>();
     private final Deque<PendingInput> queued = new ArrayDeque<>();
     private long seq;
     private Turn current;
+    private final Map<String, String> env;
+    /** previous_response_id bookkeeping: the last stored response and how much history it covers. */
+    private String lastResponseId;
+    private int historyCoveredByLastResponse;
+    /** Commands the user approved "for the session" (exact argv). */
+    private final Set<List<String>> approvedCommands = new HashSet<>();
+    /** Folders under which the user approved patches "for the session". */
+    private final List<Path> approvedPatchRoots = new ArrayList<>();
 
     private record PendingInput(String submissionId, String text) { }
 
@@ -68,22 +111,30 @@ public final class AgentSession {
     }
 
     public AgentSession(String sessionId, SessionConfig config, ModelClient model, SandboxGateway sandbox,
-                        EventSink sink, TurnListener turnListener, long lastSeq, List<JsonObject> priorHistory) {
+                        EventSink sink, Hooks hooks, Map<String, String> env, ResumeState resume) {
         this.sessionId = sessionId;
         this.config = config;
         this.model = model;
         this.sandbox = sandbox;
         this.sink = sink;
-        this.turnListener = turnListener;
-        this.seq = lastSeq;
-        if (priorHistory != null && !priorHistory.isEmpty()) {
-            history.addAll(priorHistory);
+        this.hooks = hooks;
+        this.env = env;
+        this.seq = resume.lastSeq();
+        if (!resume.history().isEmpty()) {
+            history.addAll(resume.history());
+            // a resumed session sends its whole history once; the server may have forgotten the old response
+            lastResponseId = null;
         } else {
             if (config.userInstructions() != null && !config.userInstructions().isBlank()) {
-                history.add(Prompts.userInstructions(config.userInstructions()));
+                addToHistory(Prompts.userInstructions(config.userInstructions()));
             }
-            history.add(Prompts.environmentContext(config));
+            addToHistory(Prompts.environmentContext(config));
         }
+    }
+
+    private void addToHistory(JsonObject item) {
+        history.add(item);
+        hooks.itemAdded(item);
     }
 
     public String id() {
@@ -165,11 +216,11 @@ public final class AgentSession {
         current = turn;
         turn.inputs.add(text);
         emit(turn, new EventMsg.TaskStarted());
-        history.add(Prompts.userMessage(text));
+        addToHistory(Prompts.userMessage(text));
         step(turn).onComplete(ar -> {
             if (ar.succeeded()) {
                 emit(turn, new EventMsg.TaskComplete(turn.lastAgentMessage));
-                turnListener.turnCompleted(turn.id, List.copyOf(turn.inputs), turn.lastAgentMessage);
+                hooks.turnCompleted(turn.id, List.copyOf(turn.inputs), turn.lastAgentMessage);
             } else if (turn.interrupted) {
                 emit(turn, new EventMsg.TurnAborted("interrupted"));
             } else if (ar.cause() instanceof TurnAbortedByUser) {
@@ -179,6 +230,7 @@ public final class AgentSession {
                 emit(turn, new EventMsg.TurnAborted("error"));
             }
             current = null;
+            hooks.checkpoint();
             PendingInput next = queued.pollFirst();
             if (next != null) {
                 startTurn(next.submissionId(), next.text());
@@ -197,16 +249,40 @@ public final class AgentSession {
         if (turn.interrupted) {
             return Future.failedFuture("interrupted");
         }
-        ModelRequest request = new ModelRequest(config.model(), Prompts.baseInstructions(config), List.copyOf(history),
-                new JsonArray().add(ShellCall.toolSpec()), !config.disableResponseStorage(), null, reasoning(),
-                List.of(), sessionId);
+        boolean chained = usesServerSideHistory() && lastResponseId != null;
+        return callModel(turn, chained).recover(err -> {
+            if (chained && PreviousResponse.isGone(err)) {
+                // the server forgot the stored response: send everything again
+                emit(turn, new EventMsg.BackgroundEvent("the server no longer has the previous response; "
+                        + "sending the full conversation"));
+                lastResponseId = null;
+                return callModel(turn, false);
+            }
+            return Future.failedFuture(err);
+        }).compose(response -> afterResponse(turn, response));
+    }
+
+    /** Responses API with storage allowed: send only new items after previous_response_id. */
+    private boolean usesServerSideHistory() {
+        return !config.disableResponseStorage() && config.provider() != null
+                && "responses".equals(config.provider().wireApi());
+    }
+
+    private Future<ModelResponse> callModel(Turn turn, boolean chained) {
+        List<JsonObject> input = chained
+                ? List.copyOf(history.subList(historyCoveredByLastResponse, history.size()))
+                : List.copyOf(history);
+        boolean store = !config.disableResponseStorage();
+        ModelRequest request = new ModelRequest(config.model(), Prompts.baseInstructions(config), input,
+                new JsonArray().add(ShellCall.toolSpec()).add(ApplyPatchTool.toolSpec()), store,
+                chained ? lastResponseId : null, reasoning(),
+                store ? List.of() : List.of("reasoning.encrypted_content"), sessionId);
         Consumer<ModelEvent> onEvent = e -> {
             if (e instanceof ModelEvent.TextDelta d && !d.delta().isEmpty()) {
                 emit(turn, new EventMsg.AgentMessageDelta(d.delta()));
             }
         };
-        return model.stream(request, onEvent, notice -> emit(turn, new EventMsg.BackgroundEvent(notice)))
-                .compose(response -> afterResponse(turn, response));
+        return model.stream(request, onEvent, notice -> emit(turn, new EventMsg.BackgroundEvent(notice)));
     }
 
     private JsonObject reasoning() {
@@ -249,7 +325,12 @@ public final class AgentSession {
                 case "function_call" -> calls.add(item);
                 default -> { }
             }
-            history.add(forHistory(item));
+            addToHistory(forHistory(item));
+        }
+        if (usesServerSideHistory() && response.responseId() != null) {
+            lastResponseId = response.responseId();
+            historyCoveredByLastResponse = history.size();
+            hooks.responseStored(lastResponseId);
         }
         if (calls.isEmpty()) {
             return Future.succeededFuture();
@@ -268,15 +349,24 @@ public final class AgentSession {
         String callId = call.getString("call_id", call.getString("id", UUID.randomUUID().toString()));
         return handleCall(turn, callId, call.getString("name", ""), call.getString("arguments", "{}"))
                 .compose(output -> {
-                    history.add(new JsonObject().put("type", "function_call_output").put("call_id", callId)
+                    addToHistory(new JsonObject().put("type", "function_call_output").put("call_id", callId)
                             .put("output", output));
                     return runCalls(turn, calls, index + 1);
                 });
     }
 
     private Future<String> handleCall(Turn turn, String callId, String name, String arguments) {
+        if ("apply_patch".equals(name)) {
+            String patch;
+            try {
+                patch = ApplyPatchTool.parseInput(arguments);
+            } catch (IllegalArgumentException e) {
+                return Future.succeededFuture(e.getMessage());
+            }
+            return runPatch(turn, callId, patch, Path.of(config.cwd()));
+        }
         if (!"shell".equals(name)) {
-            return Future.succeededFuture("unsupported call: " + name + " (the available tool is `shell`)");
+            return Future.succeededFuture("unsupported call: " + name + " (the available tools are `shell` and `apply_patch`)");
         }
         ShellCall call;
         try {
@@ -284,10 +374,165 @@ public final class AgentSession {
         } catch (IllegalArgumentException e) {
             return Future.succeededFuture(e.getMessage());
         }
-        return runShell(turn, callId, call, true);
+        Optional<ApplyPatchInvocation> patch = ApplyPatchInvocation.detect(call.command());
+        if (patch.isPresent()) {
+            Path cwd = patch.get().resolveWorkdir(Path.of(resolveCwd(call.workdir())));
+            return runPatch(turn, callId, patch.get().patchText(), cwd);
+        }
+        return runCommand(turn, callId, call);
     }
 
-    private Future<String> runShell(Turn turn, String callId, ShellCall call, boolean sandboxed) {
+    // ---- commands under the approval policy ------------------------------------------------
+
+    private Future<String> runCommand(Turn turn, String callId, ShellCall call) {
+        ApprovalPolicy policy = policy();
+        boolean approvedBefore = approvedCommands.contains(call.command());
+        if (approvedBefore) {
+            // the user said "for the rest of the session": no question, and no sandbox, as when first approved
+            return runShell(turn, callId, call, false).map(CommandRun::modelOutput);
+        }
+        CommandDecision decision = ApprovalRules.forCommand(policy, call.command(), false);
+        if (decision == CommandDecision.RUN_SANDBOXED) {
+            return runShell(turn, callId, call, true)
+                    .compose(result -> afterSandboxedRun(turn, callId, call, policy, result));
+        }
+        String cwd = resolveCwd(call.workdir());
+        return askUser(turn, callId, new EventMsg.ExecApprovalRequest(callId, call.command(), cwd,
+                "approval policy " + policy.wireName + ": this command is not on the known-safe list; if approved it runs "
+                        + "without the sandbox"))
+                .compose(review -> switch (review) {
+                    case APPROVED_FOR_SESSION -> {
+                        approvedCommands.add(call.command());
+                        yield runShell(turn, callId, call, false).map(CommandRun::modelOutput);
+                    }
+                    case APPROVED -> runShell(turn, callId, call, false).map(CommandRun::modelOutput);
+                    case DENIED -> Future.succeededFuture(
+                            "exec command rejected by user: do not run it again; ask the user or try another way");
+                    case ABORT -> Future.failedFuture(new TurnAbortedByUser());
+                });
+    }
+
+    private Future<String> afterSandboxedRun(Turn turn, String callId, ShellCall call, ApprovalPolicy policy,
+                                             CommandRun first) {
+        if (first.succeeded() || ApprovalRules.afterSandboxFailure(policy, first.sandboxDenied())
+                != FailureDecision.ASK_RETRY_WITHOUT_SANDBOX) {
+            return Future.succeededFuture(first.modelOutput());
+        }
+        String cwd = resolveCwd(call.workdir());
+        return askUser(turn, callId, new EventMsg.ExecApprovalRequest(callId, call.command(), cwd,
+                "the command failed in the sandbox (it looks like the sandbox refused it); run it again without the sandbox?"))
+                .compose(review -> switch (review) {
+                    case APPROVED, APPROVED_FOR_SESSION -> {
+                        if (review == ReviewDecision.APPROVED_FOR_SESSION) {
+                            approvedCommands.add(call.command());
+                        }
+                        yield runShell(turn, callId, call, false).map(CommandRun::modelOutput);
+                    }
+                    case DENIED -> Future.succeededFuture(first.modelOutput());
+                    case ABORT -> Future.failedFuture(new TurnAbortedByUser());
+                });
+    }
+
+    /** What one run of a command left: enough for the policy and for the model. */
+    record CommandRun(boolean succeeded, boolean sandboxDenied, String modelOutput) { }
+
+    // ---- patches under the approval policy -------------------------------------------------
+
+    private Future<String> runPatch(Turn turn, String callId, String patchText, Path cwd) {
+        return sandbox.planPatch(new PlanPatch(patchText, cwd.toString())).compose(plan -> {
+            if (!plan.ok()) {
+                return Future.succeededFuture(patchOutput("apply_patch verification failed: " + plan.error(), 1));
+            }
+            ApprovalPolicy policy = policy();
+            List<Path> touched = plan.touchedPaths().stream().map(Path::of).toList();
+            WritableRoots roots = ApprovalRules.writableRoots(permissions(), Path.of(config.cwd()), env);
+            PatchDecision decision = ApprovalRules.forPatch(policy, touched, roots, approvedPatchRoots);
+            List<String> restrictTo = roots.everything() ? null : roots.roots().stream().map(Path::toString).toList();
+            return switch (decision) {
+                case APPLY -> applyPatch(turn, callId, patchText, cwd, plan.changes(), true,
+                        approvedPatchRoots.isEmpty() ? restrictTo : null);
+                case REJECT -> Future.succeededFuture(patchOutput("patch rejected: it writes outside the writable "
+                        + "folders (" + outsidePaths(touched, roots) + ") and the approval policy is never; "
+                        + "keep edits inside " + (restrictTo == null ? "the workspace" : String.join(", ", restrictTo)), 1));
+                case ASK_USER -> askUser(turn, callId, new EventMsg.ApplyPatchApprovalRequest(callId, plan.changes(),
+                        patchReason(policy, touched, roots), null))
+                        .compose(review -> switch (review) {
+                            case APPROVED_FOR_SESSION -> {
+                                approvedPatchRoots.addAll(ApprovalRules.sessionRootsForPatch(touched));
+                                yield applyPatch(turn, callId, patchText, cwd, plan.changes(), false, null);
+                            }
+                            case APPROVED -> applyPatch(turn, callId, patchText, cwd, plan.changes(), false, null);
+                            case DENIED -> Future.succeededFuture(patchOutput(
+                                    "patch rejected by user: do not apply it again; ask the user what to change", 1));
+                            case ABORT -> Future.failedFuture(new TurnAbortedByUser());
+                        });
+            };
+        }, err -> Future.succeededFuture(patchOutput("the sandbox could not check the patch: " + messageOf(err), 1)));
+    }
+
+    private String patchReason(ApprovalPolicy policy, List<Path> touched, WritableRoots roots) {
+        String outside = outsidePaths(touched, roots);
+        return outside.isEmpty() ? "approval policy " + policy.wireName + " asks before every patch"
+                : "the patch writes outside the writable folders: " + outside;
+    }
+
+    private static String outsidePaths(List<Path> touched, WritableRoots roots) {
+        return touched.stream().filter(p -> !roots.isWritable(p)).map(Path::toString)
+                .reduce((a, b) -> a + ", " + b).orElse("");
+    }
+
+    private Future<String> applyPatch(Turn turn, String callId, String patchText, Path cwd,
+                                      Map<String, EventMsg.FileChange> changes, boolean autoApproved, List<String> roots) {
+        emit(turn, new EventMsg.PatchApplyBegin(callId, autoApproved, changes));
+        long started = System.nanoTime();
+        return sandbox.applyPatch(new ApplyPatch(patchText, cwd.toString(), roots))
+                .transform(ar -> {
+                    PatchApplied result = ar.succeeded() ? ar.result()
+                            : new PatchApplied(false, "", "the sandbox could not apply the patch: " + messageOf(ar.cause()));
+                    emit(turn, new EventMsg.PatchApplyEnd(callId, result.stdout(),
+                            result.error() == null ? "" : result.error(), result.success()));
+                    long ms = (System.nanoTime() - started) / 1_000_000;
+                    return Future.succeededFuture(result.success()
+                            ? ToolOutputFormatter.commandOutput(result.stdout(), "", 0, ms, false, 0)
+                            : ToolOutputFormatter.commandOutput("", result.error(), 1, ms, false, 0));
+                });
+    }
+
+    private static String patchOutput(String text, int exitCode) {
+        return ToolOutputFormatter.commandOutput("", text, exitCode, 0, false, 0);
+    }
+
+    // ---- approvals ----------------------------------------------------------------------
+
+    /** Emits the request and waits for the user's answer (an interrupt fails it). */
+    private Future<ReviewDecision> askUser(Turn turn, String callId, EventMsg request) {
+        if (turn.interrupted) {
+            return Future.failedFuture("interrupted");
+        }
+        Promise<String> answer = Promise.promise();
+        turn.pendingApprovals.put(callId, answer);
+        emit(turn, request);
+        hooks.checkpoint();
+        return answer.future().compose(text -> {
+            try {
+                return Future.succeededFuture(ReviewDecision.parse(text));
+            } catch (IllegalArgumentException e) {
+                emit(turn, new EventMsg.Error("unknown approval decision '" + text + "'; valid decisions are: "
+                        + ReviewDecision.VALID_NAMES + ". Treating it as denied."));
+                return Future.succeededFuture(ReviewDecision.DENIED);
+            }
+        });
+    }
+
+    private ApprovalPolicy policy() {
+        return ApprovalPolicy.parse(config.approvalPolicy());
+    }
+
+    private List<SandboxPermission> permissions() {
+        return SandboxPermission.parseAll(config.sandboxPermissions());
+    }
+
+    private Future<CommandRun> runShell(Turn turn, String callId, ShellCall call, boolean sandboxed) {
         String cwd = resolveCwd(call.workdir());
         String execId = sessionId + "." + UUID.randomUUID();
         turn.runningExecId = execId;
@@ -303,16 +548,19 @@ public final class AgentSession {
                     if (ar.failed()) {
                         String message = "the sandbox could not run the command: " + messageOf(ar.cause());
                         emit(turn, new EventMsg.ExecCommandEnd(callId, -1, 0, "", message, false, false));
-                        return Future.succeededFuture(ToolOutputFormatter.commandOutput("", message, -1, 0, false, 0));
+                        return Future.succeededFuture(new CommandRun(false, false,
+                                ToolOutputFormatter.commandOutput("", message, -1, 0, false, 0)));
                     }
                     ExecFinished result = ar.result();
                     emit(turn, endEvent(callId, result));
                     if (result.error() != null) {
-                        return Future.succeededFuture(
-                                ToolOutputFormatter.commandOutput("", result.error(), result.exitCode(), 0, false, 0));
+                        return Future.succeededFuture(new CommandRun(false, false,
+                                ToolOutputFormatter.commandOutput("", result.error(), result.exitCode(), 0, false, 0)));
                     }
-                    return Future.succeededFuture(ToolOutputFormatter.commandOutput(result.stdout(), result.stderr(),
-                            result.exitCode(), result.durationMs(), result.timedOut(), result.droppedBytes()));
+                    return Future.succeededFuture(new CommandRun(result.exitCode() == 0 && !result.timedOut(),
+                            sandboxed && result.sandboxDenied(),
+                            ToolOutputFormatter.commandOutput(result.stdout(), result.stderr(), result.exitCode(),
+                                    result.durationMs(), result.timedOut(), result.droppedBytes())));
                 });
     }
 

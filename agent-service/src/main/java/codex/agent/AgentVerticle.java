@@ -55,8 +55,13 @@ public class AgentVerticle extends VerticleBase {
                     ModelClients.forProvider(vertx, http, config.provider(), env),
                     new EventBusSandbox(vertx),
                     event -> vertx.eventBus().publish(Addresses.GATEWAY_EVENTS_IN, Json.toJson(event)),
-                    (turnId, inputs, last) -> notifyTurn(config, turnId, inputs, last),
-                    0, List.of());
+                    new AgentSession.Hooks() {
+                        @Override
+                        public void turnCompleted(String turnId, List<String> inputs, String last) {
+                            notifyTurn(config, turnId, inputs, last);
+                        }
+                    },
+                    env, AgentSession.ResumeState.NEW);
         } catch (RuntimeException e) {
             msg.fail(400, e.getMessage());
             return;

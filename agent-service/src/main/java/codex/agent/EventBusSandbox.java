@@ -7,6 +7,8 @@ import codex.protocol.SandboxMessages.ExecCommand;
 import codex.protocol.SandboxMessages.ExecFinished;
 import codex.protocol.SandboxMessages.OutputChunk;
 import codex.protocol.SandboxMessages.PatchApplied;
+import codex.protocol.SandboxMessages.PatchPlan;
+import codex.protocol.SandboxMessages.PlanPatch;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -47,6 +49,13 @@ public final class EventBusSandbox implements SandboxGateway {
     @Override
     public void cancel(String execId) {
         vertx.eventBus().publish(Addresses.SANDBOX_CANCEL, new JsonObject().put("exec_id", execId));
+    }
+
+    @Override
+    public Future<PatchPlan> planPatch(PlanPatch request) {
+        return vertx.eventBus().<JsonObject>request(Addresses.SANDBOX_PLAN_PATCH, Json.toJson(request),
+                        new DeliveryOptions().setSendTimeout(120_000))
+                .map(reply -> Json.fromJson(reply.body(), PatchPlan.class));
     }
 
     @Override

@@ -5,6 +5,8 @@ import codex.protocol.SandboxMessages.ExecCommand;
 import codex.protocol.SandboxMessages.ExecFinished;
 import codex.protocol.SandboxMessages.OutputChunk;
 import codex.protocol.SandboxMessages.PatchApplied;
+import codex.protocol.SandboxMessages.PatchPlan;
+import codex.protocol.SandboxMessages.PlanPatch;
 import io.vertx.core.Future;
 import java.util.function.Consumer;
 
@@ -13,6 +15,8 @@ public interface SandboxGateway {
     Future<ExecFinished> exec(ExecCommand command, Consumer<OutputChunk> output);
 
     void cancel(String execId);
+
+    Future<PatchPlan> planPatch(PlanPatch request);
 
     Future<PatchApplied> applyPatch(ApplyPatch request);
 }

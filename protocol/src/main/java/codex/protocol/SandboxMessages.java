@@ -32,6 +32,17 @@ public final class SandboxMessages {
                                long durationMs, String stdout, String stderr, long droppedBytes,
                                boolean sandboxDenied, String error) { }
 
+    /** Work out what a patch would change, without writing anything (for approvals and events). */
+    public record PlanPatch(String patch, String cwd) { }
+
+    /**
+     * The plan: per-file changes keyed by absolute path, and every path the patch writes, with
+     * symlinks resolved (what approval decisions must look at). error names the file and line when
+     * the patch does not parse or match.
+     */
+    public record PatchPlan(boolean ok, Map<String, EventMsg.FileChange> changes, List<String> touchedPaths,
+                            String error) { }
+
     /** Apply an apply_patch patch in cwd. writable_roots null = unrestricted (the user approved). */
     public record ApplyPatch(String patch, String cwd, List<String> writableRoots) { }
 

@@ -218,6 +218,7 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
                         request.inheritStdio() ? -1 : devNullFd, out[1], err[1], !request.inheritStdio())) {
                     spawner = new Spawner(plan, restricted, rulesetFd,
                             !restricted ? null : policy.restrictsNetwork() ? noNetworkFilter : baselineFilter);
+                    startNanos = System.nanoTime();
                     if (restricted) {
                         Thread thread = new Thread(null, spawner, "codex-sandbox-spawn", 256 * 1024);
                         thread.setDaemon(true);
@@ -236,13 +237,14 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
                 closeQuietly(out[1]);
                 closeQuietly(err[1]);
             }
-            startNanos = System.nanoTime();
             if (spawner.failedStep == Spawner.STEP_SPAWN) {
                 closeQuietly(out[0]);
                 closeQuietly(err[0]);
                 int errno = spawner.errno;
                 int code = errno == LibC.ENOENT ? 127 : 126;
-                boolean denied = restricted && (errno == LibC.EACCES || errno == LibC.EPERM);
+                // A file without execute permission fails with EACCES too: only blame the sandbox otherwise.
+                boolean denied = restricted && (errno == LibC.EACCES || errno == LibC.EPERM)
+                        && Files.isExecutable(program);
                 finishWithoutProcess(code, "codex-sandbox: cannot run " + program + ": " + LibC.describe(errno)
                         + (denied ? " (denied by the sandbox)" : "") + "\n", denied, startNanos);
                 return;

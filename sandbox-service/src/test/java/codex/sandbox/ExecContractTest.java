@@ -96,6 +96,7 @@ class ExecContractTest {
         Path notExecutable = Files.writeString(cwd.resolve("plain.txt"), "echo hi\n");
         ExecResult unrunnable = Sandboxes.run(cwd, CWD, Map.of(), 10_000, List.of(notExecutable.toString()));
         assertEquals(126, unrunnable.exitCode(), describe(unrunnable));
+        assertFalse(unrunnable.sandboxDenied(), "a missing execute bit is not the sandbox's doing");
     }
 
     @Test

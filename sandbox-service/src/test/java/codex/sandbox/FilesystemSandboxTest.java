@@ -208,6 +208,21 @@ class FilesystemSandboxTest {
     }
 
     @Test
+    void anInterpreterOutsideTheReadableFoldersIsASandboxDenial() throws Exception {
+        Path interpreters = Sandboxes.mkdirs(tmp.resolve("interpreters"));
+        Path bash = Files.copy(Path.of("/usr/bin/bash"), interpreters.resolve("bash"));
+        Path bin = Sandboxes.mkdirs(tmp.resolve("bin"));
+        Path script = Files.writeString(bin.resolve("run"), "#!" + bash + "\necho ran\n");
+        assertTrue(script.toFile().setExecutable(true));
+        ExecResult r = Sandboxes.run(cwd, perms("disk-write-cwd"), Map.of(), 10_000, List.of(script.toString()));
+        assertEquals(126, r.exitCode(), describe(r));
+        assertTrue(r.sandboxDenied(), describe(r));
+        ExecResult withRead = Sandboxes.run(cwd, perms("disk-write-cwd", "disk-full-read-access"), Map.of(), 10_000,
+                List.of(script.toString()));
+        assertEquals("ran\n", withRead.stdout(), describe(withRead));
+    }
+
+    @Test
     void otherProcessesSecretsInProcAreNotReadable() {
         long jvm = ProcessHandle.current().pid();
         ExecResult r = bash(cwd, perms("disk-write-cwd"), "cat /proc/" + jvm + "/environ");

@@ -50,4 +50,18 @@ class RootEscapeTest {
         ExecResult netOnly = Sandboxes.run(cwd, perms("disk-full-write-access"), Map.of(), 10_000, argv);
         assertEquals("1", netOnly.stdout(), describe(netOnly));
     }
+
+    @Test
+    void mountingIsDeniedWhenFilesAreRestricted() throws Exception {
+        Files.createDirectories(cwd.resolve("m"));
+        ExecResult free = Sandboxes.bash(cwd, perms("disk-full-write-access", "network-full-access"),
+                "mount -t tmpfs none m && umount m");
+        assumeTrue(free.exitCode() == 0, "mount needs root (CAP_SYS_ADMIN): " + describe(free));
+        ExecResult sandboxed = Sandboxes.bash(cwd, perms("disk-write-cwd", "network-full-access"),
+                "mount -t tmpfs none m");
+        assertTrue(sandboxed.exitCode() != 0, describe(sandboxed));
+        ExecResult check = Sandboxes.bash(cwd, perms("disk-full-write-access", "network-full-access"),
+                "mountpoint -q m && umount m && echo was-mounted; true");
+        assertEquals("", check.stdout(), "the sandboxed mount must not have happened");
+    }
 }

@@ -292,4 +292,37 @@ class ExecEndToEndTest {
             assertTrue(text.length() < 12_000, "cut to about 10 KiB, was " + text.length());
         }
     }
+
+    @Test
+    void ctrlCInterruptsTheTurnAndKillsTheRunningCommand() throws Exception {
+        try (var server = new FakeModelServer(List.of(
+                sse(toolCalls("r1", List.of(new JsonObject().put("type", "function_call").put("call_id", "slow")
+                        .put("name", "shell").put("arguments", new JsonObject()
+                                .put("command", new JsonArray().add("bash").add("-c").add("echo $$ > pid.txt; sleep 60"))
+                                .put("timeout", 120_000).encode())))),
+                sse(textResponse("r2", "should not get here"))))) {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", CodexProcess.classpath(), "codex.cli.CodexMain", "exec", "--full-auto", "wait"));
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
+            pb.environment().putAll(env(server));
+            Path err = tmp.resolve("stderr.txt");
+            pb.redirectErrorStream(false).redirectOutput(tmp.resolve("stdout.txt").toFile()).redirectError(err.toFile());
+            Process p = pb.start();
+            Path pidFile = work.resolve("pid.txt");
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()) {
+                assertTrue(System.currentTimeMillis() < deadline, "the command never started: " + Files.readString(err));
+                Thread.sleep(50);
+            }
+            long commandPid = Long.parseLong(Files.readString(pidFile).strip());
+            assertTrue(ProcessHandle.of(commandPid).isPresent());
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+            assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "exec did not stop after Ctrl-C");
+            assertEquals(130, p.exitValue(), Files.readString(err));
+            Thread.sleep(200);
+            assertFalse(ProcessHandle.of(commandPid).map(ProcessHandle::isAlive).orElse(false),
+                    "the running command must be killed");
+            assertEquals(1, server.requests().size(), "the model is not asked again after an interrupt");
+        }
+    }
 }

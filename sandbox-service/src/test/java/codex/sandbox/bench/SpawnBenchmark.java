@@ -46,6 +46,8 @@ public final class SpawnBenchmark {
                 unsandboxedNs[i] = time(executor, unsandboxed);
                 processBuilderNs[i] = timeProcessBuilder(cwd);
             }
+        } finally {
+            Files.deleteIfExists(cwd);
         }
         System.out.printf("runs per series: %d (after %d warm-up runs each), command: true%n", runs, warmup);
         System.out.println(row("sandboxed (Landlock+seccomp)", sandboxedNs));

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "codex", mixinStandardHelpOptions = true, versionProvider = CodexMain.Version.class,
         description = {"codex-vertx: a local AI coding agent (OpenAI Codex CLI rebuilt on Vert.x).",
                 "Config: $CODEX_HOME/config.toml (default ~/.codex)."},
-        subcommands = {ExecCommand.class, SandboxCliCommand.class, DebugCommand.class, ApplyPatchCliCommand.class})
+        subcommands = {ExecCommand.class, SandboxCliCommand.class, DebugCommand.class, ApplyPatchCliCommand.class,
+                CdsTrainingCommand.class})
 public final class CodexMain implements Runnable {
 
     public static void main(String[] args) {

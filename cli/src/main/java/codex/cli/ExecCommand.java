@@ -149,7 +149,7 @@ public final class ExecCommand implements Callable<Integer> {
         return new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
     }
 
-    private int run(SessionConfig session, String task, PrintStream out, PrintStream err) {
+    int run(SessionConfig session, String task, PrintStream out, PrintStream err) {
         Vertx vertx = Services.newLocalVertx();
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         HumanEventPrinter human = new HumanEventPrinter(err, false);

@@ -1,0 +1,430 @@
+package codex.agent.rollout;
+
+import codex.protocol.Event;
+import codex.protocol.Json;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * Appends one session's records to its rollout file, one JSON object per line.
+ *
+ * <p>Safe to call from an event loop: {@code append*} only encodes the record and queues it;
+ * a daemon thread owned by the recorder opens the file, writes and syncs. {@link #flush()}
+ * returns a future that completes once every record appended before it is in the file
+ * (and forced to the device when {@link Options#fsyncOnFlush()} is set). Nothing here throws
+ * because the disk failed: the first failure is reported once through {@link Options#onError()},
+ * later records are dropped, pending and later {@code flush()} futures fail with a
+ * {@link RolloutWriteException}, and the session carries on.
+ *
+ * <p>Each record is written with its newline in the same write, so a crash leaves at most one
+ * unterminated last line, which {@link RolloutReader} ignores and {@link #resume} cuts off.
+ */
+public final class RolloutRecorder implements AutoCloseable {
+
+    /**
+     * @param fsyncOnFlush whether flush() also forces the data to the device (survives power loss,
+     *                     costs a disk sync per flush); without it a flushed record survives a crash of the process only
+     * @param onError      told once, on the writer thread, when recording stops working (message says what and where)
+     */
+    public record Options(boolean fsyncOnFlush, Consumer<String> onError) {
+        public Options {
+            Objects.requireNonNull(onError, "onError");
+        }
+
+        public static Options defaults(Consumer<String> onError) {
+            return new Options(true, onError);
+        }
+    }
+
+    private sealed interface Op permits Line, Flush, Close { }
+
+    private record Line(byte[] bytes) implements Op { }
+
+    private record Flush(CompletableFuture<Void> done) implements Op { }
+
+    private record Close(CompletableFuture<Void> done) implements Op { }
+
+    private static final int MAX_BATCH_OPS = 4096;
+
+    private final Path file;
+    private final String sessionId;
+    private final boolean resume;
+    private final Options options;
+    private final LinkedBlockingQueue<Op> queue = new LinkedBlockingQueue<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicBoolean errorReported = new AtomicBoolean();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final Thread writer;
+    private final Object gate = new Object();
+    private boolean writerExited; // guarded by gate: once set, nothing more is queued
+    private volatile String failure;
+    private final java.util.concurrent.atomic.AtomicLong droppedRecords = new java.util.concurrent.atomic.AtomicLong();
+
+    private RolloutRecorder(Path file, String sessionId, boolean resume, Options options) {
+        this.file = file;
+        this.sessionId = sessionId;
+        this.resume = resume;
+        this.options = options;
+        this.writer = new Thread(this::writeLoop, "rollout-writer-" + shortId(sessionId));
+        this.writer.setDaemon(true);
+    }
+
+    /**
+     * Starts recording a new session into {@link RolloutFiles#pathFor} under {@code codexHome}. The
+     * first line is {@code {"type":"session_meta","session_id","timestamp", ...metaFields}} where
+     * metaFields are the caller's (cwd, model, provider, approval_policy, sandbox_permissions,
+     * version, instructions...). Folders are created and the file opened on the writer thread; if
+     * that fails the error goes to onError and {@code flush()} fails, like any other write error.
+     */
+    public static RolloutRecorder create(Path codexHome, String sessionId, Instant startedAt, JsonObject metaFields,
+                                         Options options) {
+        Path file = RolloutFiles.pathFor(codexHome, sessionId, startedAt);
+        RolloutRecorder recorder = new RolloutRecorder(file, sessionId, false, options);
+        JsonObject meta = new JsonObject().put("type", "session_meta").put("session_id", sessionId)
+                .put("timestamp", startedAt.truncatedTo(ChronoUnit.MILLIS).toString());
+        if (metaFields != null) {
+            metaFields.forEach(e -> {
+                if (!meta.containsKey(e.getKey())) {
+                    meta.put(e.getKey(), e.getValue());
+                }
+            });
+        }
+        recorder.enqueueEncoded(meta);
+        recorder.writer.start();
+        return recorder;
+    }
+
+    /**
+     * Continues an existing rollout (a resumed session): new records are appended to {@code file}.
+     * An unterminated last line left by a crash is cut off first, so new records start on a line of their own.
+     * The session id is taken from the file name.
+     */
+    public static RolloutRecorder resume(Path file, Options options) {
+        String id = RolloutFiles.parseName(file).map(RolloutFiles.RolloutFile::sessionId)
+                .orElseThrow(() -> new IllegalArgumentException(file + " is not named like a rollout file"
+                        + " (rollout-YYYY-MM-DDTHH-MM-SS-<session id>.jsonl)"));
+        RolloutRecorder recorder = new RolloutRecorder(file, id, true, options);
+        recorder.writer.start();
+        return recorder;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    /**
+     * Queues {@code {"type": type, ...body}}. Never blocks and never throws for IO; a body that cannot
+     * be encoded as JSON is reported through onError and dropped.
+     *
+     * @throws IllegalArgumentException if body has its own "type" key (it would be overwritten; wrap it instead)
+     */
+    public void append(String type, JsonObject body) {
+        Objects.requireNonNull(type, "type");
+        JsonObject record = new JsonObject().put("type", type);
+        if (body != null) {
+            if (body.containsKey("type")) {
+                throw new IllegalArgumentException("a rollout record body must not have its own \"type\" key"
+                        + " (got one for record type '" + type + "'); wrap the object, e.g. {\"item\": {...}}");
+            }
+            body.forEach(e -> record.put(e.getKey(), e.getValue()));
+        }
+        enqueueEncoded(record);
+    }
+
+    /** {@code {"type":"item","item":{...}}}: a conversation item as sent to / received from the Responses API. */
+    public void appendItem(JsonObject item) {
+        append("item", new JsonObject().put("item", item));
+    }
+
+    public void appendItems(List<JsonObject> items) {
+        for (JsonObject item : items) {
+            appendItem(item);
+        }
+    }
+
+    /** {@code {"type":"event","event":{...Event JSON with seq...}}}. */
+    public void appendEvent(Event event) {
+        JsonObject json;
+        try {
+            json = Json.toJson(event);
+        } catch (RuntimeException e) {
+            reportOnce("cannot encode event seq " + event.seq() + " for the rollout (" + e.getMessage() + "); event not recorded");
+            return;
+        }
+        appendEvent(json);
+    }
+
+    public void appendEvent(JsonObject eventJson) {
+        append("event", new JsonObject().put("event", eventJson));
+    }
+
+    /** {@code {"type":"state","last_response_id":...}}: the agent's bookkeeping; null is recorded as null. */
+    public void appendState(String lastResponseId) {
+        append("state", new JsonObject().put("last_response_id", lastResponseId));
+    }
+
+    /**
+     * Completes when every record appended before this call is in the file (and synced, per options);
+     * fails with {@link RolloutWriteException} if recording has failed. Cheap: only queues a marker,
+     * and flushes that arrive together share one write and one sync.
+     */
+    public CompletableFuture<Void> flush() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!offer(new Flush(done))) {
+            completeFlush(done); // the writer is gone; everything appended before close() was written by it
+        }
+        return done;
+    }
+
+    /** Flushes, syncs and closes the file and stops the writer thread. Later appends are dropped and reported. */
+    public CompletableFuture<Void> closeAsync() {
+        if (closing.compareAndSet(false, true)) {
+            offer(new Close(closed));
+        }
+        return closed;
+    }
+
+    /** {@link #closeAsync()} and waits up to 10 seconds; blocks, so not for an event loop. */
+    @Override
+    public void close() {
+        try {
+            closeAsync().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException e) {
+            reportOnce("rollout " + file + " did not finish writing within 10 s of close; the disk may be hung");
+        } catch (java.util.concurrent.ExecutionException e) {
+            // cannot happen: the close future only completes normally
+        }
+    }
+
+    /** Why recording stopped, if it did. */
+    public java.util.Optional<String> failure() {
+        return java.util.Optional.ofNullable(failure);
+    }
+
+    /** Records that were appended but will never reach the file (after a failure or after close). */
+    public long droppedRecords() {
+        return droppedRecords.get();
+    }
+
+    // ---- caller side -----------------------------------------------------------------------
+
+    private void enqueueEncoded(JsonObject record) {
+        if (closing.get()) {
+            droppedRecords.incrementAndGet();
+            reportOnce("a '" + record.getString("type") + "' record was appended to the rollout of session "
+                    + sessionId + " after it was closed; it was not recorded");
+            return;
+        }
+        byte[] bytes;
+        try {
+            // encoded now, on the caller's thread: the caller may keep mutating its JsonObject afterwards
+            bytes = (record.encode() + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (RuntimeException e) {
+            reportOnce("cannot encode a '" + record.getString("type") + "' record for the rollout of session "
+                    + sessionId + " (" + e.getMessage() + "); it was not recorded");
+            return;
+        }
+        if (!offer(new Line(bytes))) {
+            droppedRecords.incrementAndGet();
+        }
+    }
+
+    private boolean offer(Op op) {
+        synchronized (gate) {
+            if (writerExited) {
+                return false;
+            }
+            queue.add(op);
+            return true;
+        }
+    }
+
+    private void reportOnce(String message) {
+        if (errorReported.compareAndSet(false, true)) {
+            try {
+                options.onError().accept(message);
+            } catch (RuntimeException ignored) {
+                // a broken callback must not take the writer down
+            }
+        }
+    }
+
+    private void completeFlush(CompletableFuture<Void> done) {
+        String f = failure;
+        if (f == null) {
+            done.complete(null);
+        } else {
+            done.completeExceptionally(new RolloutWriteException(f));
+        }
+    }
+
+    // ---- writer thread ---------------------------------------------------------------------
+
+    private void writeLoop() {
+        FileChannel channel = open();
+        ByteArrayOutputStream pending = new ByteArrayOutputStream(8192);
+        boolean unsynced = false;
+        List<Op> batch = new ArrayList<>();
+        while (true) {
+            batch.clear();
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                continue; // an interrupt is not a way to stop the writer: only the Close marker is, so nothing queued is lost
+            }
+            queue.drainTo(batch, MAX_BATCH_OPS);
+            boolean syncNeeded = false;
+            for (Op op : batch) {
+                if (op instanceof Line line) {
+                    if (failure == null) {
+                        pending.write(line.bytes(), 0, line.bytes().length);
+                    } else {
+                        droppedRecords.incrementAndGet();
+                    }
+                } else if (op instanceof Flush) {
+                    syncNeeded = true;
+                } else if (op instanceof Close) {
+                    syncNeeded = true;
+                }
+            }
+            // one write and at most one sync for the whole batch, then every marker in it is answered
+            if (pending.size() > 0 && failure == null) {
+                writeAll(channel, pending.toByteArray());
+                unsynced = true;
+            }
+            pending.reset();
+            if (syncNeeded && unsynced && failure == null && options.fsyncOnFlush()) {
+                try {
+                    channel.force(false);
+                    unsynced = false;
+                } catch (IOException e) {
+                    fail("cannot sync rollout " + file + ": " + e);
+                }
+            }
+            Close close = null;
+            for (Op op : batch) {
+                if (op instanceof Flush flush) {
+                    completeFlush(flush.done());
+                } else if (op instanceof Close c) {
+                    close = c;
+                }
+            }
+            if (close != null) {
+                closeQuietly(channel);
+                // flushes queued behind the Close marker still get their answer
+                List<Op> rest = new ArrayList<>();
+                synchronized (gate) {
+                    writerExited = true;
+                    queue.drainTo(rest);
+                }
+                for (Op late : rest) {
+                    if (late instanceof Flush f) {
+                        completeFlush(f.done());
+                    } else if (late instanceof Line) {
+                        droppedRecords.incrementAndGet();
+                    }
+                }
+                close.done().complete(null);
+                return;
+            }
+        }
+    }
+
+    private FileChannel open() {
+        try {
+            if (!resume) {
+                Files.createDirectories(file.getParent());
+                return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            }
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel.truncate(completeLinesLength(channel));
+            channel.position(channel.size());
+            return channel;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            fail("cannot create rollout " + file + ": a file of that name already exists (same session id and start second?)");
+        } catch (IOException | RuntimeException e) {
+            fail("cannot open rollout " + file + " for writing: " + e);
+        }
+        return null;
+    }
+
+    /** Length of the file up to and including its last newline. */
+    private static long completeLinesLength(FileChannel channel) throws IOException {
+        long size = channel.size();
+        ByteBuffer buf = ByteBuffer.allocate(8192);
+        long pos = size;
+        while (pos > 0) {
+            int n = (int) Math.min(buf.capacity(), pos);
+            pos -= n;
+            buf.clear().limit(n);
+            while (buf.hasRemaining()) {
+                if (channel.read(buf, pos + buf.position()) < 0) {
+                    throw new IOException("file shrank while reading");
+                }
+            }
+            for (int i = n - 1; i >= 0; i--) {
+                if (buf.get(i) == '\n') {
+                    return pos + i + 1;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private void writeAll(FileChannel channel, byte[] bytes) {
+        try {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+        } catch (IOException | RuntimeException e) {
+            fail("cannot write rollout " + file + ": " + e);
+        }
+    }
+
+    private void fail(String message) {
+        if (failure == null) {
+            failure = message + "; this session is no longer recorded (it keeps running)";
+            reportOnce(failure);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // data was already written (and synced if asked); a close error changes nothing for the reader
+        }
+    }
+
+    private static String shortId(String id) {
+        return id.length() <= 8 ? id : id.substring(0, 8);
+    }
+}

@@ -1,5 +1,6 @@
 package codex.agent;
 
+import codex.agent.model.ChatCompletionsClient;
 import codex.agent.model.ModelClient;
 import codex.agent.model.ResponsesClient;
 import codex.agent.model.RetryPolicy;
@@ -22,8 +23,9 @@ public final class ModelClients {
         String wire = provider.wireApi() == null ? "responses" : provider.wireApi();
         return switch (wire) {
             case "responses" -> new ResponsesClient(vertx, http, provider, env, retry);
+            case "chat" -> new ChatCompletionsClient(vertx, http, provider, env, retry);
             default -> throw new IllegalArgumentException("provider '" + provider.id() + "' uses wire_api = \"" + wire
-                    + "\", which this build does not support yet; use wire_api = \"responses\"");
+                    + "\", which this build does not support yet; use wire_api = \"responses\" or \"chat\"");
         };
     }
 }

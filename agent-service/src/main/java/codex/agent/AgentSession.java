@@ -124,6 +124,7 @@ public final class AgentSession {
             history.addAll(resume.history());
             // a resumed session sends its whole history once; the server may have forgotten the old response
             lastResponseId = null;
+            closeDanglingCalls("the session ended (the process stopped) before this call finished");
         } else {
             if (config.userInstructions() != null && !config.userInstructions().isBlank()) {
                 addToHistory(Prompts.userInstructions(config.userInstructions()));
@@ -222,10 +223,13 @@ public final class AgentSession {
                 emit(turn, new EventMsg.TaskComplete(turn.lastAgentMessage));
                 hooks.turnCompleted(turn.id, List.copyOf(turn.inputs), turn.lastAgentMessage);
             } else if (turn.interrupted) {
+                closeDanglingCalls("interrupted by the user before this call finished");
                 emit(turn, new EventMsg.TurnAborted("interrupted"));
             } else if (ar.cause() instanceof TurnAbortedByUser) {
+                closeDanglingCalls("the user aborted the turn; this call did not run");
                 emit(turn, new EventMsg.TurnAborted("aborted_by_user"));
             } else {
+                closeDanglingCalls("the turn failed before this call finished");
                 emit(turn, new EventMsg.Error(messageOf(ar.cause())));
                 emit(turn, new EventMsg.TurnAborted("error"));
             }
@@ -236,6 +240,29 @@ public final class AgentSession {
                 startTurn(next.submissionId(), next.text());
             }
         });
+    }
+
+    /**
+     * Every function_call in the history needs an output, or the next request is rejected by the
+     * server; a call cut short (interrupt, abort, crash) gets one that says so.
+     */
+    private void closeDanglingCalls(String why) {
+        Set<String> answered = new HashSet<>();
+        for (JsonObject item : history) {
+            if ("function_call_output".equals(item.getString("type"))) {
+                answered.add(item.getString("call_id"));
+            }
+        }
+        List<String> dangling = new ArrayList<>();
+        for (JsonObject item : history) {
+            if ("function_call".equals(item.getString("type")) && !answered.contains(item.getString("call_id"))) {
+                dangling.add(item.getString("call_id"));
+            }
+        }
+        for (String callId : dangling) {
+            addToHistory(new JsonObject().put("type", "function_call_output").put("call_id", callId)
+                    .put("output", ToolOutputFormatter.commandOutput("", why, -1, 0, false, 0)));
+        }
     }
 
     /** The user answered "abort": the turn ends at once. */
@@ -335,6 +362,7 @@ public final class AgentSession {
         if (calls.isEmpty()) {
             return Future.succeededFuture();
         }
+        hooks.checkpoint(); // the model's request is durable before its commands run
         return runCalls(turn, calls, 0).compose(v -> step(turn));
     }
 

@@ -24,6 +24,8 @@ import java.util.Map;
 public class AgentVerticle extends VerticleBase {
     private final Map<String, AgentSession> sessions = new HashMap<>();
     private final Map<String, MessageConsumer<JsonObject>> consumers = new HashMap<>();
+    private final Map<String, SessionLog> logs = new HashMap<>();
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(AgentVerticle.class.getName());
     private final Map<String, String> env;
     private HttpClient http;
 
@@ -45,30 +47,71 @@ public class AgentVerticle extends VerticleBase {
         String sessionId = msg.body().getString("session_id");
         boolean resume = msg.body().getBoolean("resume", false);
         SessionConfig config;
-        AgentSession session;
         try {
             config = Json.fromJson(msg.body().getJsonObject("config"), SessionConfig.class);
             if (config.provider() == null) {
                 throw new IllegalArgumentException("session config has no model provider");
             }
+        } catch (RuntimeException e) {
+            msg.fail(400, e.getMessage());
+            return;
+        }
+        // reading or creating the session log is file IO: off the event loop
+        vertx.executeBlocking(() -> SessionLog.open(sessionId, config, resume, err -> LOG.warning(err)), false)
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        msg.fail(404, ar.cause().getMessage());
+                        return;
+                    }
+                    startSession(msg, sessionId, config, resume, ar.result());
+                });
+    }
+
+    private void startSession(Message<JsonObject> msg, String sessionId, SessionConfig config, boolean resume,
+                              SessionLog log) {
+        AgentSession session;
+        try {
             session = new AgentSession(sessionId, config,
                     ModelClients.forProvider(vertx, http, config.provider(), env),
                     new EventBusSandbox(vertx),
-                    event -> vertx.eventBus().publish(Addresses.GATEWAY_EVENTS_IN, Json.toJson(event)),
+                    event -> {
+                        log.recordEvent(event);
+                        vertx.eventBus().publish(Addresses.GATEWAY_EVENTS_IN, Json.toJson(event));
+                    },
                     new AgentSession.Hooks() {
                         @Override
                         public void turnCompleted(String turnId, List<String> inputs, String last) {
                             notifyTurn(config, turnId, inputs, last);
                         }
+
+                        @Override
+                        public void itemAdded(JsonObject item) {
+                            log.recordItem(item);
+                        }
+
+                        @Override
+                        public void checkpoint() {
+                            log.flush();
+                        }
+
+                        @Override
+                        public void responseStored(String responseId) {
+                            log.recordResponseId(responseId);
+                        }
                     },
-                    env, AgentSession.ResumeState.NEW);
+                    env, log.resumeState());
         } catch (RuntimeException e) {
+            log.closeAsync();
             msg.fail(400, e.getMessage());
             return;
         }
         AgentSession existing = sessions.put(sessionId, session);
         if (existing != null) {
             existing.interrupt();
+        }
+        SessionLog oldLog = logs.put(sessionId, log);
+        if (oldLog != null) {
+            oldLog.closeAsync();
         }
         MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.agentSession(sessionId),
                 sub -> onSubmission(sessionId, sub));
@@ -82,6 +125,7 @@ public class AgentVerticle extends VerticleBase {
                 return;
             }
             session.announce(resume);
+            log.flush();
             msg.reply(new JsonObject().put("session_id", sessionId));
         });
     }
@@ -100,12 +144,26 @@ public class AgentVerticle extends VerticleBase {
             return;
         }
         msg.reply(new JsonObject().put("accepted", true));
+        if (submission.op() instanceof Submission.Op.UserInput input) {
+            SessionLog log = logs.get(sessionId);
+            if (log != null) {
+                String text = input.joinedText();
+                vertx.executeBlocking(() -> {
+                    log.recordPrompt(text);
+                    return null;
+                }, false);
+            }
+        }
         session.submit(submission);
         if (submission.op() instanceof Submission.Op.Shutdown) {
             sessions.remove(sessionId);
             MessageConsumer<JsonObject> c = consumers.remove(sessionId);
             if (c != null) {
                 c.unregister();
+            }
+            SessionLog log = logs.remove(sessionId);
+            if (log != null) {
+                log.closeAsync();
             }
         }
     }
@@ -121,6 +179,13 @@ public class AgentVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         sessions.values().forEach(AgentSession::interrupt);
-        return http == null ? Future.succeededFuture() : http.close();
+        // closing a log waits for its last writes: a worker thread, not the event loop
+        List<SessionLog> open = List.copyOf(logs.values());
+        logs.clear();
+        Future<Void> logsClosed = vertx.executeBlocking(() -> {
+            open.forEach(SessionLog::close);
+            return null;
+        });
+        return logsClosed.compose(v -> http == null ? Future.succeededFuture() : http.close());
     }
 }

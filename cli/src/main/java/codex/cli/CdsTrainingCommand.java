@@ -54,7 +54,7 @@ public final class CdsTrainingCommand implements Callable<Integer> {
                     null, null, "responses", Map.of(), Map.of(), Map.of(), 0, 0, 10_000);
             SessionConfig config = new SessionConfig("training", provider, "never",
                     List.of("disk-full-read-access", "disk-write-cwd"), work.toString(), true, null, null, List.of(),
-                    null, null, null);
+                    null, null, null, "none");
             PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
             return new ExecCommand().run(config, "train", sink, sink);
         } finally {

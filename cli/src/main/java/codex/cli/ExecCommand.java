@@ -27,11 +27,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "exec", mixinStandardHelpOptions = true, sortOptions = false,
+        subcommands = ResumeCommand.class,
         description = {"Run Codex non-interactively: one task, then exit.",
                 "Progress goes to stderr; stdout gets the final message (or, with --json, one JSON event per line).",
                 "The approval policy is always 'never': what the sandbox refuses is reported to the model."},
@@ -44,38 +46,43 @@ public final class ExecCommand implements Callable<Integer> {
             description = "The task. '-' or nothing: read it from stdin.")
     String prompt;
 
-    @Option(names = {"-m", "--model"}, paramLabel = "MODEL", description = "Model to use (config: model).")
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = {"-m", "--model"}, paramLabel = "MODEL", description = "Model to use (config: model).")
     String model;
 
-    @Option(names = {"-C", "--cd"}, paramLabel = "DIR", description = "Work in DIR instead of the current directory.")
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = {"-C", "--cd"}, paramLabel = "DIR", description = "Work in DIR instead of the current directory.")
     Path cd;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "key=value",
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = {"-c", "--config"}, paramLabel = "key=value",
             description = "Override a config value (dotted path; value parsed as TOML, else taken as a string). Repeatable.")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = {"-p", "--profile"}, paramLabel = "NAME", description = "Config profile ([profiles.NAME]).")
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = {"-p", "--profile"}, paramLabel = "NAME", description = "Config profile ([profiles.NAME]).")
     String profile;
 
-    @Option(names = {"-s", "--sandbox-permission"}, paramLabel = "PERMISSION",
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = {"-s", "--sandbox-permission"}, paramLabel = "PERMISSION",
             description = "Sandbox permission (repeatable; replaces the config's list): " + SandboxPermission.VALID_NAMES)
     List<String> sandboxPermissions = new ArrayList<>();
 
-    @Option(names = "--full-auto",
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--full-auto",
             description = "Let the agent write in the workdir and $TMPDIR (adds disk-write-cwd and disk-write-platform-user-temp-folder), network still off.")
     boolean fullAuto;
 
-    @Option(names = "--json", description = "Print every event as one JSON line on stdout, nothing else there.")
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--json", description = "Print every event as one JSON line on stdout, nothing else there.")
     boolean json;
 
-    @Option(names = "--output-last-message", paramLabel = "FILE", description = "Also write the last agent message to FILE.")
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--output-last-message", paramLabel = "FILE", description = "Also write the last agent message to FILE.")
     Path outputLastMessage;
 
-    @Option(names = "--skip-git-repo-check", description = "Allow running outside a git repository.")
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--skip-git-repo-check", description = "Allow running outside a git repository.")
     boolean skipGitRepoCheck;
 
     @Override
     public Integer call() {
+        return execute(prompt, null, false);
+    }
+
+    /** A new session, or (resumeId / resumeLast) the continuation of a recorded one. */
+    int execute(String promptArg, String resumeId, boolean resumeLast) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         Path cwd;
@@ -97,7 +104,7 @@ public final class ExecCommand implements Callable<Integer> {
         }
         String task;
         try {
-            task = readPrompt();
+            task = readPrompt(promptArg);
         } catch (IOException e) {
             err.println("error: could not read the prompt from stdin: " + e.getMessage());
             return 2;
@@ -136,10 +143,19 @@ public final class ExecCommand implements Callable<Integer> {
             return 1;
         }
         SessionConfig session = SessionConfigs.of(config, cwd, ApprovalPolicy.NEVER, permissions);
-        return run(session, task, out, err);
+        String sessionToResume = null;
+        if (resumeId != null || resumeLast) {
+            try {
+                sessionToResume = SessionLookup.resolve(config.codexHome(), resumeId, cwd);
+            } catch (IllegalArgumentException e) {
+                err.println("error: " + e.getMessage());
+                return 2;
+            }
+        }
+        return run(session, task, out, err, sessionToResume);
     }
 
-    private String readPrompt() throws IOException {
+    private String readPrompt(String prompt) throws IOException {
         if (prompt != null && !prompt.equals("-")) {
             return prompt;
         }
@@ -150,6 +166,10 @@ public final class ExecCommand implements Callable<Integer> {
     }
 
     int run(SessionConfig session, String task, PrintStream out, PrintStream err) {
+        return run(session, task, out, err, null);
+    }
+
+    int run(SessionConfig session, String task, PrintStream out, PrintStream err, String resumeSessionId) {
         Vertx vertx = Services.newLocalVertx();
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         HumanEventPrinter human = new HumanEventPrinter(err, false);
@@ -172,7 +192,7 @@ public final class ExecCommand implements Callable<Integer> {
                     new Submission("interrupt", new Submission.Op.Interrupt())));
         });
         context.runOnContext(v -> Services.deployAll(vertx, System.getenv())
-                .compose(x -> client.createSession(session, null))
+                .compose(x -> client.createSession(session, resumeSessionId))
                 .compose(id -> {
                     state.sessionId = id;
                     if (!json) {
@@ -181,6 +201,9 @@ public final class ExecCommand implements Callable<Integer> {
                         human.prompt(task);
                     }
                     return client.subscribe(id, 0, event -> {
+                        if (event.msg() instanceof EventMsg.SessionConfigured sc && sc.resumed() && !json) {
+                            err.println("resumed session " + id + " (continuing after event " + (event.seq() - 1) + ")");
+                        }
                         if (json) {
                             out.println(Json.encode(event));
                             out.flush();

@@ -29,7 +29,7 @@ public final class SessionConfigs {
                 instructions, config.notifyCommand(),
                 config.reasoningEffort() == null ? null : config.reasoningEffort().wireName,
                 config.reasoningSummary() == null ? null : config.reasoningSummary().wireName,
-                config.codexHome().toString());
+                config.codexHome().toString(), config.historyPersistence().wireName);
     }
 
     private static String join(String a, String b) {

@@ -60,7 +60,7 @@ class StorageModesTest {
     private SessionConfig config(String url, boolean disableStorage, String effort, String summary) {
         return new SessionConfig("test-model", InProcessCodex.provider(url), "never",
                 List.of("disk-full-read-access", "disk-write-cwd"), work.toString(), disableStorage, null, null,
-                List.of(), effort, summary, null);
+                List.of(), effort, summary, null, null);
     }
 
     private static List<String> types(JsonObject request) {
@@ -125,7 +125,7 @@ class StorageModesTest {
         try (var server = new FakeModelServer(List.of(sse(textResponse("r1", "Bonjour"))))) {
             SessionConfig withDocs = new SessionConfig(base.model(), InProcessCodex.provider(server.baseUrl()),
                     base.approvalPolicy(), base.sandboxPermissions(), base.cwd(), true, null,
-                    ProjectDocs.load(work.resolve("no-home"), work, 32 * 1024), List.of(), null, null, null);
+                    ProjectDocs.load(work.resolve("no-home"), work, 32 * 1024), List.of(), null, null, null, null);
             codex.runTurn(withDocs, "hi", m -> "approved");
             String firstMessage = server.requests().get(0).getJsonArray("input").getJsonObject(0)
                     .getJsonArray("content").getJsonObject(0).getString("text");

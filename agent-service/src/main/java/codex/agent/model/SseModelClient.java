@@ -178,6 +178,10 @@ public abstract class SseModelClient implements ModelClient {
             });
             return;
         }
+        if (provider.streamIdleTimeoutMs() > 0) {
+            // Vert.x 5 drops the request idle timer once headers arrive; re-arm it so a stream that goes quiet fails.
+            resp.request().idleTimeout(provider.streamIdleTimeoutMs());
+        }
         SseParser parser = new SseParser();
         resp.handler(buf -> {
             if (result.future().isComplete()) {
@@ -197,12 +201,15 @@ public abstract class SseModelClient implements ModelClient {
             }
         });
         resp.exceptionHandler(err -> result.tryFail(new StreamDroppedException(
-                "the model stream broke before the response completed: " + describe(err))));
+                err instanceof java.util.concurrent.TimeoutException
+                        ? "the model stream went quiet for " + provider.streamIdleTimeoutMs() + " ms (stream_idle_timeout_ms)"
+                        : "the model stream broke before the response completed: " + describe(err))));
         resp.endHandler(v -> {
             try {
                 for (SseParser.SseEvent e : parser.finish()) {
                     decoder.accept(e);
                 }
+                decoder.endOfStream();
             } catch (ModelException e) {
                 result.tryFail(e);
                 return;

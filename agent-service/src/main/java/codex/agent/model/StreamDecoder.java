@@ -8,5 +8,9 @@ public interface StreamDecoder {
     /** True once the server said the response is complete. */
     boolean completed();
 
+    /** The server closed the stream (called after the last event); a decoder may decide the response is complete. */
+    default void endOfStream() {
+    }
+
     ModelResponse response();
 }

@@ -99,8 +99,9 @@ class ExecEndToEndTest {
             JsonObject output = new JsonObject(outputs.get(0).getString("output"));
             assertEquals("done\n", output.getString("output"));
             assertEquals(0, output.getJsonObject("metadata").getInteger("exit_code"));
-            // the call itself is in the history, next to its output
-            assertEquals("call-1", itemsOfType(second, "function_call").get(0).getString("call_id"));
+            // storage is on by default: the server holds the call, so only the new item follows the response id
+            assertEquals("r1", second.getString("previous_response_id"));
+            assertEquals(1, second.getJsonArray("input").size());
         }
     }
 
@@ -116,11 +117,12 @@ class ExecEndToEndTest {
             assertEquals(0, r.exitCode(), r.stderr());
             assertEquals("one\ntwo\nthree\n", Files.readString(work.resolve("log.txt")));
             assertEquals(3, server.requests().size());
-            JsonObject third = server.requests().get(2);
-            List<JsonObject> outputs = itemsOfType(third, "function_call_output");
+            List<JsonObject> outputs = new ArrayList<>(itemsOfType(server.requests().get(1), "function_call_output"));
+            outputs.addAll(itemsOfType(server.requests().get(2), "function_call_output"));
             assertEquals(List.of("a", "b", "c"), outputs.stream().map(o -> o.getString("call_id")).toList());
             assertEquals(3, new JsonObject(outputs.get(2).getString("output")).getJsonObject("metadata")
                     .getInteger("exit_code"));
+            assertEquals("r2", server.requests().get(2).getString("previous_response_id"));
         }
     }
 

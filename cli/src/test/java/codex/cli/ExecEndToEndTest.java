@@ -48,21 +48,87 @@ class ExecEndToEndTest {
         return env;
     }
 
-    private CodexProcess.Result exec(FakeModelServer server, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("exec"));
-        all.addAll(List.of(args));
-        return CodexProcess.run(work, env(server), null, all.toArray(String[]::new));
+    /** The wire API under test; {@link ChatExecEndToEndTest} runs the same suite over Chat Completions. */
+    protected String wire() {
+        return "responses";
     }
 
-    private static List<JsonObject> itemsOfType(JsonObject request, String type) {
+    private boolean responsesWire() {
+        return wire().equals("responses");
+    }
+
+    /** exec's arguments with the provider for this wire inserted after the subcommand. */
+    private String[] execArgs(FakeModelServer server, String... args) {
+        List<String> all = new ArrayList<>(List.of("exec"));
+        if (!responsesWire()) {
+            all.addAll(List.of("-c", "model_provider=fake", "-c", "model_providers.fake.name=fake",
+                    "-c", "model_providers.fake.base_url=" + server.baseUrl(),
+                    "-c", "model_providers.fake.env_key=OPENAI_API_KEY", "-c", "model_providers.fake.wire_api=" + wire()));
+        }
+        all.addAll(List.of(args));
+        return all.toArray(String[]::new);
+    }
+
+    private CodexProcess.Result exec(FakeModelServer server, String... args) throws Exception {
+        return CodexProcess.run(work, env(server), null, execArgs(server, args));
+    }
+
+    /** Tool results the model was sent in this request, as {call_id, output}, in either wire format. */
+    private static List<JsonObject> toolOutputs(JsonObject request) {
         List<JsonObject> out = new ArrayList<>();
-        for (Object o : request.getJsonArray("input")) {
-            JsonObject item = (JsonObject) o;
-            if (type.equals(item.getString("type"))) {
-                out.add(item);
+        if (request.containsKey("input")) {
+            for (Object o : request.getJsonArray("input")) {
+                JsonObject item = (JsonObject) o;
+                if ("function_call_output".equals(item.getString("type"))) {
+                    out.add(new JsonObject().put("call_id", item.getString("call_id")).put("output", item.getString("output")));
+                }
+            }
+        } else {
+            for (Object o : request.getJsonArray("messages")) {
+                JsonObject m = (JsonObject) o;
+                if ("tool".equals(m.getString("role"))) {
+                    out.add(new JsonObject().put("call_id", m.getString("tool_call_id")).put("output", m.getString("content")));
+                }
             }
         }
         return out;
+    }
+
+    /** Every tool result the model was ever sent, each call once, in order. */
+    private static List<JsonObject> allToolOutputs(FakeModelServer server) {
+        java.util.LinkedHashMap<String, JsonObject> seen = new java.util.LinkedHashMap<>();
+        for (JsonObject req : server.requests()) {
+            for (JsonObject o : toolOutputs(req)) {
+                seen.putIfAbsent(o.getString("call_id"), o);
+            }
+        }
+        return new ArrayList<>(seen.values());
+    }
+
+    private static String lastUserText(JsonObject request) {
+        String last = null;
+        if (request.containsKey("input")) {
+            for (Object o : request.getJsonArray("input")) {
+                JsonObject item = (JsonObject) o;
+                if ("message".equals(item.getString("type")) && "user".equals(item.getString("role"))) {
+                    last = item.getJsonArray("content").getJsonObject(0).getString("text");
+                }
+            }
+        } else {
+            for (Object o : request.getJsonArray("messages")) {
+                JsonObject m = (JsonObject) o;
+                if ("user".equals(m.getString("role"))) {
+                    last = m.getValue("content") instanceof String text ? text
+                            : m.getJsonArray("content").getJsonObject(0).getString("text");
+                }
+            }
+        }
+        return last;
+    }
+
+    private static String firstToolName(JsonObject request) {
+        JsonObject tool = request.getJsonArray("tools").getJsonObject(0);
+        return tool.containsKey("function") ? tool.getJsonObject("function").getString("name") : tool.getString("name");
     }
 
     @Test
@@ -75,10 +141,8 @@ class ExecEndToEndTest {
             JsonObject req = server.requests().get(0);
             assertEquals("o4-mini", req.getString("model"));
             assertTrue(req.getBoolean("stream"));
-            assertEquals("shell", req.getJsonArray("tools").getJsonObject(0).getString("name"));
-            String lastUserText = itemsOfType(req, "message").stream().reduce((a, b) -> b).orElseThrow()
-                    .getJsonArray("content").getJsonObject(0).getString("text");
-            assertEquals("say hello", lastUserText);
+            assertEquals("shell", firstToolName(req));
+            assertEquals("say hello", lastUserText(req));
             assertEquals("Bearer test-key", server.headers().get(0).get("Authorization"));
         }
     }
@@ -93,15 +157,20 @@ class ExecEndToEndTest {
             assertEquals("hello\n", Files.readString(work.resolve("made.txt")));
             assertTrue(r.stderr().contains("exit 0"), r.stderr());
             JsonObject second = server.requests().get(1);
-            List<JsonObject> outputs = itemsOfType(second, "function_call_output");
+            List<JsonObject> outputs = toolOutputs(second);
             assertEquals(1, outputs.size());
             assertEquals("call-1", outputs.get(0).getString("call_id"));
             JsonObject output = new JsonObject(outputs.get(0).getString("output"));
             assertEquals("done\n", output.getString("output"));
             assertEquals(0, output.getJsonObject("metadata").getInteger("exit_code"));
-            // storage is on by default: the server holds the call, so only the new item follows the response id
-            assertEquals("r1", second.getString("previous_response_id"));
-            assertEquals(1, second.getJsonArray("input").size());
+            if (responsesWire()) {
+                // storage is on by default: the server holds the call, so only the new item follows the response id
+                assertEquals("r1", second.getString("previous_response_id"));
+                assertEquals(1, second.getJsonArray("input").size());
+            } else {
+                assertFalse(second.containsKey("previous_response_id"));
+                assertEquals("system", second.getJsonArray("messages").getJsonObject(0).getString("role"));
+            }
         }
     }
 
@@ -117,12 +186,13 @@ class ExecEndToEndTest {
             assertEquals(0, r.exitCode(), r.stderr());
             assertEquals("one\ntwo\nthree\n", Files.readString(work.resolve("log.txt")));
             assertEquals(3, server.requests().size());
-            List<JsonObject> outputs = new ArrayList<>(itemsOfType(server.requests().get(1), "function_call_output"));
-            outputs.addAll(itemsOfType(server.requests().get(2), "function_call_output"));
+            List<JsonObject> outputs = allToolOutputs(server);
             assertEquals(List.of("a", "b", "c"), outputs.stream().map(o -> o.getString("call_id")).toList());
             assertEquals(3, new JsonObject(outputs.get(2).getString("output")).getJsonObject("metadata")
                     .getInteger("exit_code"));
-            assertEquals("r2", server.requests().get(2).getString("previous_response_id"));
+            if (responsesWire()) {
+                assertEquals("r2", server.requests().get(2).getString("previous_response_id"));
+            }
         }
     }
 
@@ -187,7 +257,7 @@ class ExecEndToEndTest {
         try (var server = new FakeModelServer(List.of())) {
             Map<String, String> env = env(server);
             env.remove("OPENAI_API_KEY");
-            var r = CodexProcess.run(work, env, null, "exec", "hi");
+            var r = CodexProcess.run(work, env, null, execArgs(server, "hi"));
             assertEquals(1, r.exitCode());
             assertTrue(r.stderr().contains("OPENAI_API_KEY"), r.stderr());
             assertEquals(0, server.requests().size());
@@ -244,10 +314,10 @@ class ExecEndToEndTest {
     void refusesToRunOutsideAGitRepositoryUnlessToldTo() throws Exception {
         Path plain = Files.createDirectories(tmp.resolve("plain"));
         try (var server = new FakeModelServer(List.of(sse(textResponse("r1", "ran anyway"))))) {
-            var refused = CodexProcess.run(plain, env(server), null, "exec", "hi");
+            var refused = CodexProcess.run(plain, env(server), null, execArgs(server, "hi"));
             assertEquals(2, refused.exitCode());
             assertTrue(refused.stderr().contains("--skip-git-repo-check"), refused.stderr());
-            var allowed = CodexProcess.run(plain, env(server), null, "exec", "--skip-git-repo-check", "hi");
+            var allowed = CodexProcess.run(plain, env(server), null, execArgs(server, "--skip-git-repo-check", "hi"));
             assertEquals(0, allowed.exitCode(), allowed.stderr());
             assertEquals("ran anyway", allowed.stdout().strip());
         }
@@ -256,12 +326,10 @@ class ExecEndToEndTest {
     @Test
     void promptCanComeFromStdin() throws Exception {
         try (var server = new FakeModelServer(List.of(sse(textResponse("r1", "read it"))))) {
-            var r = CodexProcess.run(work, env(server), "task from stdin\n", "exec", "-");
+            var r = CodexProcess.run(work, env(server), "task from stdin\n", execArgs(server, "-"));
             assertEquals(0, r.exitCode(), r.stderr());
             JsonObject req = server.requests().get(0);
-            String text = itemsOfType(req, "message").stream().reduce((a, b) -> b).orElseThrow()
-                    .getJsonArray("content").getJsonObject(0).getString("text");
-            assertEquals("task from stdin\n", text);
+            assertEquals("task from stdin\n", lastUserText(req));
         }
     }
 
@@ -273,8 +341,7 @@ class ExecEndToEndTest {
             var r = exec(server, "try to write"); // default permissions: disk-full-read-access only
             assertEquals(0, r.exitCode(), r.stderr());
             assertFalse(Files.exists(work.resolve("blocked.txt")), "the sandbox must stop the write");
-            JsonObject output = new JsonObject(itemsOfType(server.requests().get(1), "function_call_output")
-                    .get(0).getString("output"));
+            JsonObject output = new JsonObject(toolOutputs(server.requests().get(1)).get(0).getString("output"));
             assertNotEquals(0, output.getJsonObject("metadata").getInteger("exit_code"));
         }
     }
@@ -286,8 +353,8 @@ class ExecEndToEndTest {
                 sse(textResponse("r2", "ok"))))) {
             var r = exec(server, "--full-auto", "print a lot");
             assertEquals(0, r.exitCode(), r.stderr());
-            String text = new JsonObject(itemsOfType(server.requests().get(1), "function_call_output")
-                    .get(0).getString("output")).getString("output");
+            String text = new JsonObject(toolOutputs(server.requests().get(1)).get(0).getString("output"))
+                    .getString("output");
             assertTrue(text.startsWith("1\n2\n3\n"), text.substring(0, 20));
             assertTrue(text.strip().endsWith("19999\n20000"), text.substring(text.length() - 20));
             assertTrue(text.contains("omitted"), "marker says how much was cut");
@@ -304,7 +371,8 @@ class ExecEndToEndTest {
                                 .put("timeout", 120_000).encode())))),
                 sse(textResponse("r2", "should not get here"))))) {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", CodexProcess.classpath(), "codex.cli.CodexMain", "exec", "--full-auto", "wait"));
+                    "-cp", CodexProcess.classpath(), "codex.cli.CodexMain"));
+            cmd.addAll(List.of(execArgs(server, "--full-auto", "wait")));
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
             pb.environment().putAll(env(server));
             Path err = tmp.resolve("stderr.txt");

@@ -18,9 +18,12 @@ import java.util.function.Function;
  */
 public final class FakeModelServer implements AutoCloseable {
 
+    /** Which API a request came in on; scripted streams are rendered in its format. */
+    public enum Wire { RESPONSES, CHAT }
+
     /** One scripted reply. */
     public interface Reply {
-        void send(HttpServerResponse response);
+        void send(HttpServerResponse response, Wire wire);
     }
 
     private final Vertx vertx = Vertx.vertx();
@@ -42,7 +45,8 @@ public final class FakeModelServer implements AutoCloseable {
                 requests.add(body.length() == 0 ? new JsonObject() : body.toJsonObject());
                 requestHeaders.add(req.headers());
             }
-            script.apply(index).send(req.response());
+            script.apply(index).send(req.response(),
+                    req.path().endsWith("/chat/completions") ? Wire.CHAT : Wire.RESPONSES);
         }));
         try {
             server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -79,7 +83,7 @@ public final class FakeModelServer implements AutoCloseable {
     }
 
     public static Reply error(int status, String body, String retryAfter) {
-        return resp -> {
+        return (resp, wire) -> {
             resp.setStatusCode(status).putHeader("content-type", "application/json");
             if (retryAfter != null) {
                 resp.putHeader("retry-after", retryAfter);
@@ -90,12 +94,18 @@ public final class FakeModelServer implements AutoCloseable {
 
     /** An SSE stream of these events (each a JSON object with a "type"), LF or CRLF line ends. */
     public static Reply sse(List<JsonObject> events, boolean crlf) {
-        return resp -> {
+        return (resp, wire) -> {
             String nl = crlf ? "\r\n" : "\n";
             resp.setChunked(true).putHeader("content-type", "text/event-stream");
             resp.write(": keep-alive comment" + nl + nl);
-            for (JsonObject e : events) {
-                resp.write("event: " + e.getString("type") + nl + "data: " + e.encode() + nl + nl);
+            if (wire == Wire.CHAT) {
+                for (String data : ChatRendering.chunks(events)) {
+                    resp.write("data: " + data + nl + nl);
+                }
+            } else {
+                for (JsonObject e : events) {
+                    resp.write("event: " + e.getString("type") + nl + "data: " + e.encode() + nl + nl);
+                }
             }
             resp.end();
         };
@@ -107,10 +117,12 @@ public final class FakeModelServer implements AutoCloseable {
 
     /** Sends the first {@code keep} events, then closes the connection without completing. */
     public static Reply cutAfter(List<JsonObject> events, int keep) {
-        return resp -> {
+        return (resp, wire) -> {
             resp.setChunked(true).putHeader("content-type", "text/event-stream");
-            for (int i = 0; i < keep && i < events.size(); i++) {
-                resp.write("data: " + events.get(i).encode() + "\n\n");
+            List<String> data = wire == Wire.CHAT ? ChatRendering.chunks(events)
+                    : events.stream().map(JsonObject::encode).toList();
+            for (int i = 0; i < keep && i < data.size(); i++) {
+                resp.write("data: " + data.get(i) + "\n\n");
             }
             resp.reset();
         };

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = {"codex-vertx: a local AI coding agent (OpenAI Codex CLI rebuilt on Vert.x).",
                 "Config: $CODEX_HOME/config.toml (default ~/.codex)."},
         subcommands = {ExecCommand.class, SandboxCliCommand.class, DebugCommand.class, ApplyPatchCliCommand.class,
-                CdsTrainingCommand.class})
+                ResumePickerCommand.class, CdsTrainingCommand.class})
 public final class CodexMain implements Runnable {
 
     public static void main(String[] args) {

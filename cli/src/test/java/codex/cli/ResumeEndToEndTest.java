@@ -148,4 +148,21 @@ class ResumeEndToEndTest {
             assertEquals(0, server.requests().size());
         }
     }
+
+    @Test
+    void codexResumeListsRecordedSessionsAndContinuesOneById() throws Exception {
+        try (var server = new FakeModelServer(List.of(sse(textResponse("r1", "first answer")),
+                sse(textResponse("r2", "second answer"))))) {
+            var first = CodexProcess.run(work, env(server), null, "exec", "--json", "summarise the repo");
+            assertEquals(0, first.exitCode(), first.stderr());
+            String id = new JsonObject(first.stdoutLines().get(0)).getString("session_id");
+            var list = CodexProcess.run(work, env(server), null, "resume");
+            assertEquals(0, list.exitCode(), list.stderr());
+            assertTrue(list.stdout().contains(id), list.stdout());
+            assertTrue(list.stdout().contains("summarise the repo"), list.stdout());
+            var cont = CodexProcess.run(work, env(server), null, "resume", id, "and the tests?");
+            assertEquals(0, cont.exitCode(), cont.stderr());
+            assertEquals("second answer", cont.stdout().strip());
+        }
+    }
 }

@@ -395,4 +395,25 @@ class ExecEndToEndTest {
             assertEquals(1, server.requests().size(), "the model is not asked again after an interrupt");
         }
     }
+
+    @Test
+    void execAppliesPatchesTheModelSendsAndReportsWhatChanged() throws Exception {
+        Files.writeString(work.resolve("greet.txt"), "hello\nworld\n");
+        String patch = "*** Begin Patch\n*** Update File: greet.txt\n@@\n hello\n-world\n+there\n"
+                + "*** Add File: notes/new.md\n+# New\n*** End Patch\n";
+        try (var server = new FakeModelServer(List.of(
+                sse(toolCalls("r1", List.of(shellCall("p1", "bash", "-lc", "apply_patch <<'EOF'\n" + patch + "EOF\n")))),
+                sse(textResponse("r2", "patched"))))) {
+            var r = exec(server, "--full-auto", "--json", "edit");
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertEquals("hello\nthere\n", Files.readString(work.resolve("greet.txt")));
+            assertEquals("# New\n", Files.readString(work.resolve("notes/new.md")));
+            List<String> types = r.stdoutLines().stream().map(l -> new JsonObject(l).getJsonObject("msg").getString("type"))
+                    .toList();
+            assertTrue(types.contains("patch_apply_begin") && types.contains("patch_apply_end"), types.toString());
+            assertFalse(types.contains("exec_command_begin"), "apply_patch is never run as a program");
+            String told = new JsonObject(toolOutputs(server.requests().get(1)).get(0).getString("output")).getString("output");
+            assertTrue(told.contains("M ") && told.contains("greet.txt") && told.contains("A "), told);
+        }
+    }
 }

@@ -13,6 +13,8 @@ import java.util.List;
  * @param notify             argv of the user's notify program, empty for none
  * @param reasoningEffort    passed through to the model when not null
  * @param reasoningSummary   passed through to the model when not null
+ * @param codexHome          where the agent keeps the session log (rollout) and history.jsonl
+ * @param historyPersistence "save-all" (default when null) or "none": whether prompts go to history.jsonl
  */
 public record SessionConfig(
         String model,
@@ -26,7 +28,8 @@ public record SessionConfig(
         @com.fasterxml.jackson.annotation.JsonProperty("notify") List<String> notifyCommand,
         String reasoningEffort,
         String reasoningSummary,
-        String codexHome) {
+        String codexHome,
+        String historyPersistence) {
 
     public SessionConfig {
         sandboxPermissions = sandboxPermissions == null ? List.of() : List.copyOf(sandboxPermissions);

@@ -61,7 +61,7 @@ class ContractJsonTest {
     @Test
     void sessionConfigKeepsTheSeedKeyNotify() {
         SessionConfig c = new SessionConfig("m", null, "never", List.of("disk-write-cwd"), "/w", false,
-                null, null, List.of("notify-send"), null, null, null);
+                null, null, List.of("notify-send"), null, null, null, null);
         JsonObject json = Json.toJson(c);
         assertEquals("notify-send", json.getJsonArray("notify").getString(0));
         assertFalse(json.containsKey("notify_command"));

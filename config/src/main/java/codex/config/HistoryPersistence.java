@@ -1,7 +1,9 @@
 package codex.config;
 
+import codex.protocol.WireName;
+
 /** {@code [history] persistence}: whether prompts are appended to $CODEX_HOME/history.jsonl. */
-public enum HistoryPersistence {
+public enum HistoryPersistence implements WireName {
     SAVE_ALL("save-all"), NONE("none");
 
     public final String wireName;
@@ -10,15 +12,15 @@ public enum HistoryPersistence {
         this.wireName = wireName;
     }
 
-    public static final String VALID_NAMES = "save-all, none";
+    public static final String VALID_NAMES = WireName.validNames(HistoryPersistence.class);
 
     public static HistoryPersistence parse(String text) {
-        for (HistoryPersistence h : values()) {
-            if (h.wireName.equals(text)) {
-                return h;
-            }
-        }
-        throw new IllegalArgumentException("unknown history persistence '" + text + "'; valid values are: " + VALID_NAMES);
+        return WireName.parse(HistoryPersistence.class, text, "history persistence", "values");
+    }
+
+    @Override
+    public String wireName() {
+        return wireName;
     }
 
     @Override

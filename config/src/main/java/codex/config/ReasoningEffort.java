@@ -1,7 +1,9 @@
 package codex.config;
 
+import codex.protocol.WireName;
+
 /** {@code model_reasoning_effort}: how hard a reasoning model should think. */
-public enum ReasoningEffort {
+public enum ReasoningEffort implements WireName {
     MINIMAL("minimal"), LOW("low"), MEDIUM("medium"), HIGH("high");
 
     public final String wireName;
@@ -10,15 +12,15 @@ public enum ReasoningEffort {
         this.wireName = wireName;
     }
 
-    public static final String VALID_NAMES = "minimal, low, medium, high";
+    public static final String VALID_NAMES = WireName.validNames(ReasoningEffort.class);
 
     public static ReasoningEffort parse(String text) {
-        for (ReasoningEffort e : values()) {
-            if (e.wireName.equals(text)) {
-                return e;
-            }
-        }
-        throw new IllegalArgumentException("unknown reasoning effort '" + text + "'; valid values are: " + VALID_NAMES);
+        return WireName.parse(ReasoningEffort.class, text, "reasoning effort", "values");
+    }
+
+    @Override
+    public String wireName() {
+        return wireName;
     }
 
     @Override

@@ -1,7 +1,9 @@
 package codex.config;
 
+import codex.protocol.WireName;
+
 /** {@code model_reasoning_summary}: what kind of reasoning summary to ask the model for. */
-public enum ReasoningSummary {
+public enum ReasoningSummary implements WireName {
     AUTO("auto"), CONCISE("concise"), DETAILED("detailed"), NONE("none");
 
     public final String wireName;
@@ -10,15 +12,15 @@ public enum ReasoningSummary {
         this.wireName = wireName;
     }
 
-    public static final String VALID_NAMES = "auto, concise, detailed, none";
+    public static final String VALID_NAMES = WireName.validNames(ReasoningSummary.class);
 
     public static ReasoningSummary parse(String text) {
-        for (ReasoningSummary s : values()) {
-            if (s.wireName.equals(text)) {
-                return s;
-            }
-        }
-        throw new IllegalArgumentException("unknown reasoning summary '" + text + "'; valid values are: " + VALID_NAMES);
+        return WireName.parse(ReasoningSummary.class, text, "reasoning summary", "values");
+    }
+
+    @Override
+    public String wireName() {
+        return wireName;
     }
 
     @Override

@@ -1,7 +1,9 @@
 package codex.config;
 
+import codex.protocol.WireName;
+
 /** Which HTTP API a provider speaks. */
-public enum WireApi {
+public enum WireApi implements WireName {
     /** OpenAI Responses API ({@code POST /responses}). */
     RESPONSES("responses", "/responses"),
     /** Chat Completions API ({@code POST /chat/completions}), spoken by most other providers. */
@@ -16,15 +18,15 @@ public enum WireApi {
         this.path = path;
     }
 
-    public static final String VALID_NAMES = "responses, chat";
+    public static final String VALID_NAMES = WireName.validNames(WireApi.class);
 
     public static WireApi parse(String text) {
-        for (WireApi w : values()) {
-            if (w.wireName.equals(text)) {
-                return w;
-            }
-        }
-        throw new IllegalArgumentException("unknown wire_api '" + text + "'; valid values are: " + VALID_NAMES);
+        return WireName.parse(WireApi.class, text, "wire_api", "values");
+    }
+
+    @Override
+    public String wireName() {
+        return wireName;
     }
 
     @Override

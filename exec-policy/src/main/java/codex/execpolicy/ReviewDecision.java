@@ -1,7 +1,9 @@
 package codex.execpolicy;
 
+import codex.protocol.WireName;
+
 /** The answers a user can give when asked to approve a command or a patch. */
-public enum ReviewDecision {
+public enum ReviewDecision implements WireName {
     /** Go ahead, this once. */
     APPROVED("approved"),
     /** Go ahead, and do not ask again this session for the same command or for patches under the same roots. */
@@ -11,7 +13,7 @@ public enum ReviewDecision {
     /** Do not do it, and end the turn. */
     ABORT("abort");
 
-    public static final String VALID_NAMES = "approved, approved_for_session, denied, abort";
+    public static final String VALID_NAMES = WireName.validNames(ReviewDecision.class);
 
     public final String wireName;
 
@@ -25,13 +27,12 @@ public enum ReviewDecision {
     }
 
     public static ReviewDecision parse(String text) {
-        String s = text == null ? "" : text.trim();
-        for (ReviewDecision d : values()) {
-            if (d.wireName.equals(s)) {
-                return d;
-            }
-        }
-        throw new IllegalArgumentException("unknown review decision '" + s + "'; valid decisions are: " + VALID_NAMES);
+        return WireName.parse(ReviewDecision.class, text, "review decision", "decisions");
+    }
+
+    @Override
+    public String wireName() {
+        return wireName;
     }
 
     @Override

@@ -1,7 +1,7 @@
 package codex.protocol;
 
 /** The seed's {@code approval_policy} values: when the agent must ask a human before acting. */
-public enum ApprovalPolicy {
+public enum ApprovalPolicy implements WireName {
     /** Known-safe commands run; every other command and every patch asks first. */
     UNLESS_ALLOW_LISTED("unless-allow-listed"),
     /** Patches inside writable roots apply without asking; commands ask unless known-safe. */
@@ -17,16 +17,15 @@ public enum ApprovalPolicy {
         this.wireName = wireName;
     }
 
-    public static final String VALID_NAMES = "unless-allow-listed, auto-edit, on-failure, never";
+    public static final String VALID_NAMES = WireName.validNames(ApprovalPolicy.class);
 
     public static ApprovalPolicy parse(String text) {
-        String s = text == null ? "" : text.trim();
-        for (ApprovalPolicy p : values()) {
-            if (p.wireName.equals(s)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("unknown approval policy '" + s + "'; valid policies are: " + VALID_NAMES);
+        return WireName.parse(ApprovalPolicy.class, text, "approval policy", "policies");
+    }
+
+    @Override
+    public String wireName() {
+        return wireName;
     }
 
     @Override

@@ -19,6 +19,7 @@ public final class Services {
 
     /** Small and quick to start: one process, a handful of threads, no file cache, no DNS resolver of its own. */
     public static Vertx newLocalVertx() {
+        CodexMain.quietLogging();
         System.setProperty("vertx.disableDnsResolver", "true");
         return Vertx.vertx(new VertxOptions()
                 .setEventLoopPoolSize(2)

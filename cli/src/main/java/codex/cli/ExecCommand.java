@@ -237,7 +237,7 @@ public final class ExecCommand implements Callable<Integer> {
                     code = 1;
                 }
             }
-        } else if (state.error != null) {
+        } else if (state.error != null && (json || !human.shownError())) {
             err.println("error: " + state.error);
         } else if (code == 130) {
             err.println("interrupted");

@@ -15,6 +15,9 @@ public final class HumanEventPrinter {
     private boolean midLine;
     private boolean streamedThisMessage;
     private final boolean showReasoning;
+    private long tokensIn;
+    private long tokensOut;
+    private boolean shownError;
 
     public HumanEventPrinter(PrintStream err, boolean showReasoning) {
         this.err = err;
@@ -80,19 +83,37 @@ public final class HumanEventPrinter {
         } else if (msg instanceof EventMsg.PatchApplyEnd e) {
             err.println(e.success() ? "  patch applied" : "  patch failed: " + firstLine(e.stderr()));
         } else if (msg instanceof EventMsg.TokenCount t) {
+            tokensIn += t.inputTokens();
+            tokensOut += t.outputTokens();
+        } else if (msg instanceof EventMsg.TaskComplete) {
             endLine();
-            err.println("tokens used: " + t.totalTokens() + " (in " + t.inputTokens() + ", out " + t.outputTokens() + ")");
+            printTokens();
         } else if (msg instanceof EventMsg.BackgroundEvent b) {
             endLine();
             err.println("note: " + b.message());
         } else if (msg instanceof EventMsg.Error e) {
             endLine();
             err.println("ERROR: " + e.message());
+            shownError = true;
         } else if (msg instanceof EventMsg.TurnAborted a) {
             endLine();
-            err.println("turn aborted: " + a.reason());
+            if (!"error".equals(a.reason())) {
+                err.println("turn aborted: " + a.reason().replace('_', ' '));
+            }
+            printTokens();
         }
         err.flush();
+    }
+
+    /** Whether an error event was already shown (so the caller need not repeat it). */
+    public boolean shownError() {
+        return shownError;
+    }
+
+    private void printTokens() {
+        if (tokensIn + tokensOut > 0) {
+            err.println("tokens used: " + (tokensIn + tokensOut) + " (in " + tokensIn + ", out " + tokensOut + ")");
+        }
     }
 
     private void printHead(String output) {

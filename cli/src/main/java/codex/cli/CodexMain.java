@@ -6,12 +6,46 @@ import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-@Command(name = "codex", mixinStandardHelpOptions = true, versionProvider = CodexMain.Version.class,
+@Command(name = "codex", mixinStandardHelpOptions = true, versionProvider = CodexMain.Version.class, sortOptions = false,
         description = {"codex-vertx: a local AI coding agent (OpenAI Codex CLI rebuilt on Vert.x).",
+                "Without a command: a conversation in this terminal, asking before it acts as the approval policy says.",
                 "Config: $CODEX_HOME/config.toml (default ~/.codex)."},
         subcommands = {ExecCommand.class, SandboxCliCommand.class, DebugCommand.class, ApplyPatchCliCommand.class,
                 ResumePickerCommand.class, CdsTrainingCommand.class})
-public final class CodexMain implements Runnable {
+public final class CodexMain implements java.util.concurrent.Callable<Integer> {
+
+    @picocli.CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "PROMPT",
+            description = "A first task to start with (optional).")
+    String prompt;
+
+    @picocli.CommandLine.Option(names = {"-a", "--ask-for-approval"}, paramLabel = "POLICY",
+            description = "When to ask before acting: unless-allow-listed, auto-edit, on-failure, never "
+                    + "(config: approval_policy).")
+    String approvalPolicy;
+
+    @picocli.CommandLine.Option(names = {"-m", "--model"}, paramLabel = "MODEL", description = "Model to use.")
+    String model;
+
+    @picocli.CommandLine.Option(names = {"-C", "--cd"}, paramLabel = "DIR", description = "Work in DIR.")
+    java.nio.file.Path cd;
+
+    @picocli.CommandLine.Option(names = {"-c", "--config"}, paramLabel = "key=value",
+            description = "Override a config value (repeatable).")
+    java.util.List<String> overrides = new java.util.ArrayList<>();
+
+    @picocli.CommandLine.Option(names = {"-p", "--profile"}, paramLabel = "NAME", description = "Config profile.")
+    String profile;
+
+    @picocli.CommandLine.Option(names = {"-s", "--sandbox-permission"}, paramLabel = "PERMISSION",
+            description = "Sandbox permission (repeatable; replaces the config's list).")
+    java.util.List<String> sandboxPermissions = new java.util.ArrayList<>();
+
+    @picocli.CommandLine.Option(names = "--full-auto",
+            description = "Work without asking inside the sandbox: approval on-failure, writes to the workdir and $TMPDIR.")
+    boolean fullAuto;
+
+    @picocli.CommandLine.Option(names = "--skip-git-repo-check", description = "Allow running outside a git repository.")
+    boolean skipGitRepoCheck;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -24,8 +58,23 @@ public final class CodexMain implements Runnable {
     }
 
     @Override
-    public void run() {
-        new CommandLine(this).usage(System.err);
+    public Integer call() throws Exception {
+        codex.protocol.ApprovalPolicy policy;
+        try {
+            policy = approvalPolicy != null ? codex.protocol.ApprovalPolicy.parse(approvalPolicy)
+                    : fullAuto ? codex.protocol.ApprovalPolicy.ON_FAILURE : null;
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+        SessionSetup.Result setup = SessionSetup.prepare(new SessionSetup.Options(cd, skipGitRepoCheck, overrides, profile,
+                model, sandboxPermissions, fullAuto, policy, "codex"), System.getenv(), System.err, false);
+        if (setup.exitCode() != 0) {
+            return setup.exitCode();
+        }
+        java.io.BufferedReader in = new java.io.BufferedReader(
+                new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+        return new InteractiveClient(setup.session(), in, System.out).run(prompt);
     }
 
     /**

@@ -85,22 +85,10 @@ public final class ExecCommand implements Callable<Integer> {
     int execute(String promptArg, String resumeId, boolean resumeLast) {
         PrintStream out = System.out;
         PrintStream err = System.err;
-        Path cwd;
-        try {
-            cwd = (cd != null ? cd : Path.of("")).toAbsolutePath().normalize();
-            if (!Files.isDirectory(cwd)) {
-                err.println("error: --cd " + cwd + " is not a directory");
-                return 2;
-            }
-            cwd = cwd.toRealPath();
-        } catch (IOException e) {
-            err.println("error: cannot use working directory: " + e.getMessage());
-            return 2;
-        }
-        if (!skipGitRepoCheck && !GitRepo.isInside(cwd)) {
-            err.println("error: " + cwd + " is not inside a git repository. codex exec only runs in one, so its changes "
-                    + "can be reviewed and undone; pass --skip-git-repo-check to run here anyway.");
-            return 2;
+        SessionSetup.Result setup = SessionSetup.prepare(new SessionSetup.Options(cd, skipGitRepoCheck, overrides,
+                profile, model, sandboxPermissions, fullAuto, ApprovalPolicy.NEVER, "codex exec"), System.getenv(), err, json);
+        if (setup.exitCode() != 0) {
+            return setup.exitCode();
         }
         String task;
         try {
@@ -113,46 +101,16 @@ public final class ExecCommand implements Callable<Integer> {
             err.println("error: no prompt given: pass it as an argument, or pipe it on stdin with '-'");
             return 2;
         }
-        Map<String, String> env = System.getenv();
-        CodexConfig config;
-        List<SandboxPermission> permissions;
-        try {
-            List<SandboxPermission> cliPermissions = null;
-            if (!sandboxPermissions.isEmpty() || fullAuto) {
-                Set<SandboxPermission> set = new LinkedHashSet<>();
-                if (fullAuto) {
-                    set.add(SandboxPermission.of(SandboxPermission.Kind.DISK_FULL_READ_ACCESS));
-                    set.add(SandboxPermission.of(SandboxPermission.Kind.DISK_WRITE_PLATFORM_USER_TEMP_FOLDER));
-                    set.add(SandboxPermission.of(SandboxPermission.Kind.DISK_WRITE_CWD));
-                }
-                set.addAll(SandboxPermission.parseAll(sandboxPermissions));
-                cliPermissions = List.copyOf(set);
-            }
-            config = ConfigLoader.load(new ConfigOptions(null, env, overrides, profile, model, null,
-                    ApprovalPolicy.NEVER, cliPermissions));
-            permissions = config.sandboxPermissions();
-        } catch (RuntimeException e) {
-            err.println("error: " + e.getMessage());
-            return 2;
-        }
-        if (!config.unknownKeys().isEmpty() && !json) {
-            err.println("note: ignoring unknown config keys: " + String.join(", ", config.unknownKeys()));
-        }
-        if (config.provider().requiresApiKey() && config.provider().apiKey(env).isEmpty()) {
-            err.println("error: " + config.provider().missingKeyMessage());
-            return 1;
-        }
-        SessionConfig session = SessionConfigs.of(config, cwd, ApprovalPolicy.NEVER, permissions);
         String sessionToResume = null;
         if (resumeId != null || resumeLast) {
             try {
-                sessionToResume = SessionLookup.resolve(config.codexHome(), resumeId, cwd);
+                sessionToResume = SessionLookup.resolve(setup.config().codexHome(), resumeId, setup.cwd());
             } catch (IllegalArgumentException e) {
                 err.println("error: " + e.getMessage());
                 return 2;
             }
         }
-        return run(session, task, out, err, sessionToResume);
+        return run(setup.session(), task, out, err, sessionToResume);
     }
 
     private String readPrompt(String prompt) throws IOException {

@@ -1,0 +1,86 @@
+package codex.cli;
+
+import codex.config.CodexConfig;
+import codex.config.ConfigLoader;
+import codex.config.ConfigOptions;
+import codex.protocol.ApprovalPolicy;
+import codex.protocol.SandboxPermission;
+import codex.protocol.SessionConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What every front end does before it opens a session: pick the working directory, check it is a
+ * git repository, load the config with the command-line overrides, and make sure the provider's
+ * API key is there. Errors are printed as one line; the result says which exit code to use.
+ */
+final class SessionSetup {
+
+    /** The command-line inputs that shape a session. policy null = the config's. */
+    record Options(Path cd, boolean skipGitRepoCheck, List<String> overrides, String profile, String model,
+                   List<String> sandboxPermissions, boolean fullAuto, ApprovalPolicy policy, String commandName) { }
+
+    /** exitCode is 0 when config and session are ready. */
+    record Result(int exitCode, CodexConfig config, SessionConfig session, Path cwd) {
+        static Result failed(int exitCode) {
+            return new Result(exitCode, null, null, null);
+        }
+    }
+
+    private SessionSetup() {
+    }
+
+    static Result prepare(Options o, Map<String, String> env, PrintStream err, boolean quiet) {
+        Path cwd;
+        try {
+            cwd = (o.cd() != null ? o.cd() : Path.of("")).toAbsolutePath().normalize();
+            if (!Files.isDirectory(cwd)) {
+                err.println("error: --cd " + cwd + " is not a directory");
+                return Result.failed(2);
+            }
+            cwd = cwd.toRealPath();
+        } catch (IOException e) {
+            err.println("error: cannot use working directory: " + e.getMessage());
+            return Result.failed(2);
+        }
+        if (!o.skipGitRepoCheck() && !GitRepo.isInside(cwd)) {
+            err.println("error: " + cwd + " is not inside a git repository. " + o.commandName() + " only runs in one, so "
+                    + "its changes can be reviewed and undone; pass --skip-git-repo-check to run here anyway.");
+            return Result.failed(2);
+        }
+        CodexConfig config;
+        try {
+            List<SandboxPermission> cliPermissions = null;
+            if (!o.sandboxPermissions().isEmpty() || o.fullAuto()) {
+                Set<SandboxPermission> set = new LinkedHashSet<>();
+                if (o.fullAuto()) {
+                    set.add(SandboxPermission.of(SandboxPermission.Kind.DISK_FULL_READ_ACCESS));
+                    set.add(SandboxPermission.of(SandboxPermission.Kind.DISK_WRITE_PLATFORM_USER_TEMP_FOLDER));
+                    set.add(SandboxPermission.of(SandboxPermission.Kind.DISK_WRITE_CWD));
+                }
+                set.addAll(SandboxPermission.parseAll(o.sandboxPermissions()));
+                cliPermissions = List.copyOf(set);
+            }
+            config = ConfigLoader.load(new ConfigOptions(null, env, o.overrides(), o.profile(), o.model(), null,
+                    o.policy(), cliPermissions));
+        } catch (RuntimeException e) {
+            err.println("error: " + e.getMessage());
+            return Result.failed(2);
+        }
+        if (!config.unknownKeys().isEmpty() && !quiet) {
+            err.println("note: ignoring unknown config keys: " + String.join(", ", config.unknownKeys()));
+        }
+        if (config.provider().requiresApiKey() && config.provider().apiKey(env).isEmpty()) {
+            err.println("error: " + config.provider().missingKeyMessage());
+            return Result.failed(1);
+        }
+        SessionConfig session = SessionConfigs.of(config, cwd, config.approvalPolicy(), config.sandboxPermissions());
+        return new Result(0, config, session, cwd);
+    }
+}

@@ -74,7 +74,7 @@ public final class CodexMain implements java.util.concurrent.Callable<Integer> {
         }
         java.io.BufferedReader in = new java.io.BufferedReader(
                 new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
-        return new InteractiveClient(setup.session(), in, System.out).run(prompt);
+        return new InteractiveClient(setup.session(), in, System.out, !setup.config().hideAgentReasoning()).run(prompt);
     }
 
     /**

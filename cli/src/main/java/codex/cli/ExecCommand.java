@@ -1,8 +1,5 @@
 package codex.cli;
 
-import codex.config.CodexConfig;
-import codex.config.ConfigLoader;
-import codex.config.ConfigOptions;
 import codex.gateway.GatewayClient;
 import codex.protocol.ApprovalPolicy;
 import codex.protocol.Event;
@@ -19,10 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +70,9 @@ public final class ExecCommand implements Callable<Integer> {
     @Option(scope = CommandLine.ScopeType.INHERIT, names = "--skip-git-repo-check", description = "Allow running outside a git repository.")
     boolean skipGitRepoCheck;
 
+    /** Reasoning summaries are shown unless config says hide_agent_reasoning. */
+    private boolean showReasoning;
+
     @Override
     public Integer call() {
         return execute(prompt, null, false);
@@ -110,6 +107,7 @@ public final class ExecCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        showReasoning = !setup.config().hideAgentReasoning();
         return run(setup.session(), task, out, err, sessionToResume);
     }
 
@@ -130,7 +128,7 @@ public final class ExecCommand implements Callable<Integer> {
     int run(SessionConfig session, String task, PrintStream out, PrintStream err, String resumeSessionId) {
         Vertx vertx = Services.newLocalVertx();
         CompletableFuture<Integer> exit = new CompletableFuture<>();
-        HumanEventPrinter human = new HumanEventPrinter(err, false);
+        HumanEventPrinter human = new HumanEventPrinter(err, showReasoning);
         var state = new Object() {
             String sessionId;
             String lastMessage;

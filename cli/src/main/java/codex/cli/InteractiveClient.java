@@ -33,11 +33,11 @@ final class InteractiveClient {
     /** Approval requests and turn ends, handed from the event thread to the keyboard thread. */
     private final BlockingQueue<Event> needsUser = new LinkedBlockingQueue<>();
 
-    InteractiveClient(SessionConfig session, BufferedReader in, PrintStream out) {
+    InteractiveClient(SessionConfig session, BufferedReader in, PrintStream out, boolean showReasoning) {
         this.session = session;
         this.in = in;
         this.out = out;
-        this.printer = new HumanEventPrinter(out, true);
+        this.printer = new HumanEventPrinter(out, showReasoning);
     }
 
     int run(String firstPrompt) throws Exception {

@@ -479,8 +479,8 @@ public final class AgentSession {
             return switch (decision) {
                 case APPLY -> applyPatch(turn, callId, patchText, cwd, plan.changes(), true,
                         approvedPatchRoots.isEmpty() ? restrictTo : null);
-                case REJECT -> Future.succeededFuture(patchOutput("patch rejected: it writes outside the writable "
-                        + "folders (" + outsidePaths(touched, roots) + ") and the approval policy is never; "
+                case REJECT -> Future.succeededFuture(patchOutput("patch rejected: " + patchReason(policy, touched, roots)
+                        + "; the approval policy is never, so nobody can approve it; "
                         + "keep edits inside " + (restrictTo == null ? "the workspace" : String.join(", ", restrictTo)), 1));
                 case ASK_USER -> askUser(turn, callId, new EventMsg.ApplyPatchApprovalRequest(callId, plan.changes(),
                         patchReason(policy, touched, roots), null))
@@ -499,6 +499,11 @@ public final class AgentSession {
     }
 
     private String patchReason(ApprovalPolicy policy, List<Path> touched, WritableRoots roots) {
+        String gitPaths = touched.stream().filter(ApprovalRules::isGitMetadata).map(Path::toString)
+                .reduce((a, b) -> a + ", " + b).orElse("");
+        if (!gitPaths.isEmpty() && !roots.everything()) {
+            return "the patch edits repository metadata (.git), which git runs code from: " + gitPaths;
+        }
         String outside = outsidePaths(touched, roots);
         return outside.isEmpty() ? "approval policy " + policy.wireName + " asks before every patch"
                 : "the patch writes outside the writable folders: " + outside;

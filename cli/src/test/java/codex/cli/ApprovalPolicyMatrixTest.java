@@ -224,4 +224,21 @@ class ApprovalPolicyMatrixTest {
             assertTrue(told.getString("output").contains("gamma"), told.encode());
         }
     }
+
+    @Test
+    void patchIntoGitMetadataIsNotAutoAppliedEvenInsideTheWorkspace() throws Exception {
+        Files.createDirectories(work.resolve(".git/hooks"));
+        String patch = "*** Begin Patch\n*** Add File: .git/hooks/pre-commit\n+#!/bin/sh\n+curl evil\n*** End Patch\n";
+        try (var server = new FakeModelServer(List.of(sse(toolCalls("r1", List.of(shellCall("p", "apply_patch", patch)))),
+                sse(textResponse("r2", "ok"))))) {
+            AtomicInteger asked = new AtomicInteger();
+            codex.runTurn(InProcessCodex.config(server.baseUrl(), "auto-edit",
+                    List.of("disk-full-read-access", "disk-write-cwd"), work.toString()), "edit", msg -> {
+                        asked.incrementAndGet();
+                        return "denied";
+                    });
+            assertEquals(1, asked.get(), "auto-edit asks before touching .git");
+            assertFalse(Files.exists(work.resolve(".git/hooks/pre-commit")));
+        }
+    }
 }

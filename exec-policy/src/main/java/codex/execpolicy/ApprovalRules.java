@@ -89,12 +89,25 @@ public final class ApprovalRules {
         rootsApprovedForSession.forEach(p -> PathContainment.requireAbsolute(p, "session-approved root"));
         boolean approvedForSession = touchedPaths.stream()
                 .allMatch(p -> PathContainment.isInsideAny(p, rootsApprovedForSession));
-        boolean insideWritableRoots = touchedPaths.stream().allMatch(writableRoots::isWritable);
+        // .git/ holds config and hooks that later "safe" git commands execute: editing it always
+        // needs a human, unless the user granted full write access anyway
+        boolean insideWritableRoots = touchedPaths.stream().allMatch(writableRoots::isWritable)
+                && (writableRoots.everything() || touchedPaths.stream().noneMatch(ApprovalRules::isGitMetadata));
         return switch (policy) {
             case UNLESS_ALLOW_LISTED -> approvedForSession ? PatchDecision.APPLY : PatchDecision.ASK_USER;
             case AUTO_EDIT, ON_FAILURE -> insideWritableRoots || approvedForSession ? PatchDecision.APPLY : PatchDecision.ASK_USER;
             case NEVER -> insideWritableRoots ? PatchDecision.APPLY : PatchDecision.REJECT;
         };
+    }
+
+    /** Whether a path lies inside a {@code .git} directory (repository metadata: config, hooks, refs). */
+    public static boolean isGitMetadata(Path path) {
+        for (Path name : path.normalize()) {
+            if (name.toString().equals(".git")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

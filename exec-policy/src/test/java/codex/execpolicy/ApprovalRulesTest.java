@@ -184,4 +184,16 @@ class ApprovalRulesTest {
                         Path.of("project"), Map.of()));
         assertTrue(e.getMessage().contains("cwd"), e.getMessage());
     }
+
+    @Test
+    void patchesToGitMetadataAlwaysNeedAHumanUnlessEverythingIsWritable() {
+        List<Path> hook = List.of(ROOT.resolve(".git/hooks/pre-commit"));
+        assertEquals(PatchDecision.ASK_USER, ApprovalRules.forPatch(ApprovalPolicy.AUTO_EDIT, hook, List.of(ROOT), List.of()));
+        assertEquals(PatchDecision.ASK_USER, ApprovalRules.forPatch(ApprovalPolicy.ON_FAILURE, hook, List.of(ROOT), List.of()));
+        assertEquals(PatchDecision.REJECT, ApprovalRules.forPatch(ApprovalPolicy.NEVER, hook, List.of(ROOT), List.of()));
+        assertEquals(PatchDecision.APPLY, ApprovalRules.forPatch(ApprovalPolicy.NEVER, hook, WritableRoots.allPaths(), List.of()));
+        // a file merely named like it is not metadata
+        assertEquals(PatchDecision.APPLY, ApprovalRules.forPatch(ApprovalPolicy.AUTO_EDIT,
+                List.of(ROOT.resolve("docs/.gitignore"), ROOT.resolve("x.git")), List.of(ROOT), List.of()));
+    }
 }

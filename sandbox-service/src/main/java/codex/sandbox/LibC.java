@@ -73,6 +73,8 @@ final class LibC {
 
     static native long read(int fd, Pointer buffer, long count);
 
+    static native long write(int fd, Pointer buffer, long count);
+
     static native int fcntl(int fd, int cmd, int arg);
 
     static native int poll(Pointer fds, long nfds, int timeoutMs);

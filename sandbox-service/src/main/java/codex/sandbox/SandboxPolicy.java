@@ -156,11 +156,11 @@ public final class SandboxPolicy {
             }
         }
         if (program != null && program.getParent() != null) {
-            addCanonical(out, program.getParent());
+            addProgramFolder(out, program.getParent());
             try {
                 Path real = program.toRealPath();
                 if (real.getParent() != null) {
-                    out.add(real.getParent());
+                    addProgramFolder(out, real.getParent());
                 }
             } catch (IOException e) {
                 // the spawn will report the missing program
@@ -168,6 +168,28 @@ public final class SandboxPolicy {
         }
         return new ArrayList<>(out);
     }
+
+    /**
+     * The folder of the program, unless it would grant far more than a program's neighbours: "/"
+     * (full read access), or anything under /proc, /sys or /dev. argv[0] = /proc/self/exe is the
+     * case in point: its folder is the executor's own /proc/PID (environ with every secret), and
+     * the program it names is a JVM that happily reads files for the caller (@argfiles).
+     */
+    private static void addProgramFolder(Set<Path> out, Path folder) {
+        Path real;
+        try {
+            real = folder.toRealPath();
+        } catch (IOException e) {
+            return;
+        }
+        if (real.getNameCount() == 0 || PSEUDO_FILESYSTEMS.stream().anyMatch(real::startsWith)) {
+            return;
+        }
+        out.add(real);
+    }
+
+    /** Never granted as a program's folder: they describe processes and devices, not programs. */
+    private static final List<Path> PSEUDO_FILESYSTEMS = List.of(Path.of("/proc"), Path.of("/sys"), Path.of("/dev"));
 
     /** True for anything that resolves into a /proc/PID (or /proc/self) directory. */
     private static boolean isProcessEntry(Path path) {

@@ -27,6 +27,8 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
     /** How long output is still read after the command exited (background children may hold the pipes). */
     static final long DRAIN_AFTER_EXIT_MS = 2_000;
     private static final int READ_CHUNK = 64 * 1024;
+    /** How long the end of a command waits for its kill-switch thread to end. */
+    private static final long KILL_SWITCH_JOIN_MS = 2_000;
 
     private final SandboxSupport support;
     private final Arch arch;
@@ -161,6 +163,9 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
         /** Guarded by this: the pid to kill, 0 until spawned; reaped once waitpid collected it. */
         private int pid;
         private boolean reaped;
+        /** Guarded by this: write end of the kill switch while the command's domain can be swept, else -1. */
+        private int killSwitchWriteFd = -1;
+        private boolean killSwitchFired;
 
         RunningCommand(ExecRequest request, Path cwd, SandboxPolicy policy, OutputListener listener) {
             this.request = request;
@@ -185,6 +190,14 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
                 // The child leads its own group unless it shares our terminal (codex sandbox).
                 LibC.kill(request.inheritStdio() ? pid : -pid, LibC.SIGKILL);
             }
+            if (killSwitchWriteFd >= 0 && !killSwitchFired) {
+                // Also every process of the command's Landlock domain, wherever setsid/double-fork took it.
+                killSwitchFired = true;
+                try (Memory one = new Memory(1)) {
+                    one.setByte(0, (byte) 'K');
+                    LibC.write(killSwitchWriteFd, one, 1);
+                }
+            }
         }
 
         void run() {
@@ -206,24 +219,38 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
             boolean restricted = !policy.unrestricted();
             int[] out = {-1, -1};
             int[] err = {-1, -1};
+            int[] killSwitch = {-1, -1};
             int rulesetFd = -1;
             Spawner spawner;
+            Thread spawnThread = null;
+            Capabilities capabilities = null;
             try {
                 rulesetFd = restricted ? buildRuleset(program) : -1;
                 if (!request.inheritStdio()) {
                     openPipe(out);
                     openPipe(err);
                 }
+                // kill(-1) from inside the command's domain only reaches the command's processes when
+                // Landlock scopes signals (ABI >= 6); without that scope there is no kill switch at all.
+                boolean signalScoped = rulesetFd >= 0 && support.landlockAbi() >= 6;
+                if (signalScoped) {
+                    openPipe(killSwitch);
+                }
+                capabilities = restricted && arch != null ? new Capabilities(arch) : null;
                 try (SpawnPlan plan = new SpawnPlan(program, request.argv(), request.env(), cwd,
                         request.inheritStdio() ? -1 : devNullFd, out[1], err[1], !request.inheritStdio())) {
-                    spawner = new Spawner(plan, restricted, rulesetFd,
-                            !restricted ? null : policy.restrictsNetwork() ? noNetworkFilter : baselineFilter);
+                    spawner = new Spawner(plan, restricted, capabilities, rulesetFd,
+                            !restricted ? null : policy.restrictsNetwork() ? noNetworkFilter : baselineFilter,
+                            killSwitch[0]);
                     startNanos = System.nanoTime();
                     if (restricted) {
-                        Thread thread = new Thread(null, spawner, "codex-sandbox-spawn", 256 * 1024);
-                        thread.setDaemon(true);
-                        thread.start();
-                        SandboxSupport.joinUninterruptibly(thread);
+                        spawnThread = new Thread(null, spawner, "codex-sandbox-spawn", 256 * 1024);
+                        spawnThread.setDaemon(true);
+                        spawnThread.start();
+                        spawner.awaitSpawn();
+                        if (!spawner.servingKillSwitch) {
+                            SandboxSupport.joinUninterruptibly(spawnThread);
+                        }
                     } else {
                         spawner.run(); // nothing to restrict: spawn from this worker directly
                     }
@@ -231,11 +258,22 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
             } catch (RuntimeException e) {
                 closeQuietly(out[0]);
                 closeQuietly(err[0]);
+                closeQuietly(killSwitch[0]);
+                closeQuietly(killSwitch[1]);
+                if (capabilities != null) {
+                    capabilities.close();
+                }
                 throw e;
             } finally {
                 closeQuietly(rulesetFd);
                 closeQuietly(out[1]);
                 closeQuietly(err[1]);
+            }
+            if (!spawner.servingKillSwitch) {
+                closeQuietly(killSwitch[0]);
+                closeQuietly(killSwitch[1]);
+                spawner.close();
+                capabilities = closeCapabilities(capabilities);
             }
             if (spawner.failedStep == Spawner.STEP_SPAWN) {
                 closeQuietly(out[0]);
@@ -258,11 +296,49 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
             }
             synchronized (this) {
                 pid = spawner.pid;
+                if (spawner.servingKillSwitch) {
+                    killSwitchWriteFd = killSwitch[1];
+                }
             }
             if (cancelled) {
                 killGroup();
             }
-            superviseAndFinish(out[0], err[0], restricted, startNanos);
+            try {
+                superviseAndFinish(out[0], err[0], restricted, startNanos);
+            } finally {
+                if (spawner.servingKillSwitch) {
+                    releaseKillSwitch(spawnThread, spawner, killSwitch[0]);
+                    closeCapabilities(capabilities);
+                }
+            }
+        }
+
+        private Capabilities closeCapabilities(Capabilities capabilities) {
+            if (capabilities != null) {
+                capabilities.close();
+            }
+            return null;
+        }
+
+        /**
+         * The command is over (or the supervision failed): end the kill-switch thread without firing
+         * it (end of file), wait for it, then free what it used. A thread that does not end within
+         * the wait keeps its fd and memory (freeing them under it would be worse).
+         */
+        private void releaseKillSwitch(Thread spawnThread, Spawner spawner, int readFd) {
+            synchronized (this) {
+                closeQuietly(killSwitchWriteFd);
+                killSwitchWriteFd = -1;
+            }
+            try {
+                spawnThread.join(KILL_SWITCH_JOIN_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (!spawnThread.isAlive()) {
+                closeQuietly(readFd);
+                spawner.close();
+            }
         }
 
         private int buildRuleset(Path program) {

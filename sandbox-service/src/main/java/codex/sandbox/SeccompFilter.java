@@ -11,8 +11,11 @@ import java.util.Map;
  *
  * <p>Always (whenever a command is restricted): kernel-administration syscalls (module loading,
  * kexec, reboot, swapon/off, bpf, iopl/ioperm) fail with EPERM, so that even a root command cannot
- * step around Landlock; a syscall made with a foreign architecture's calling convention kills the
- * process, since its numbers would mean something else.
+ * step around Landlock; so do open_by_handle_at (Landlock does not check opens by file handle) and
+ * the keyring syscalls (add_key, request_key, keyctl: keyrings are shared by every process of the
+ * user); prlimit64, setpriority and ioprio_set only work on the caller itself; ioctl TIOCSTI and
+ * TIOCLINUX (terminal input injection) fail. A syscall made with a foreign architecture's calling
+ * convention kills the process, since its numbers would mean something else.
  *
  * <p>Without network-full-access, also: socket()/socketpair() fail with EPERM for every address
  * family but AF_UNIX, and ptrace, process_vm_readv/writev, pidfd_getfd and io_uring (which can open
@@ -38,8 +41,12 @@ final class SeccompFilter {
 
     private static final int OFFSET_NR = 0;
     private static final int OFFSET_ARCH = 4;
-    private static final int OFFSET_ARG0_LOW = 16; // little-endian on both supported architectures
+    private static final int OFFSET_ARGS = 16;
     private static final int AF_UNIX = 1;
+    private static final int PRIO_PROCESS = 0;
+    private static final int IOPRIO_WHO_PROCESS = 1;
+    static final int TIOCSTI = 0x5412;
+    static final int TIOCLINUX = 0x541C;
     private static final int X32_SYSCALL_BIT = 0x40000000;
 
     /** One sock_filter; jumps name labels until {@link #encode} resolves them. */
@@ -63,6 +70,13 @@ final class SeccompFilter {
         for (int denied : arch.kernelAdmin) {
             program.add(new Insn(BPF_JEQ_K, "eperm", null, denied));
         }
+        for (int denied : arch.aroundLandlock) {
+            program.add(new Insn(BPF_JEQ_K, "eperm", null, denied));
+        }
+        program.add(new Insn(BPF_JEQ_K, "prlimit", null, arch.prlimit64));
+        program.add(new Insn(BPF_JEQ_K, "setpriority", null, arch.setpriority));
+        program.add(new Insn(BPF_JEQ_K, "ioprio", null, arch.ioprioSet));
+        program.add(new Insn(BPF_JEQ_K, "ioctl", null, arch.ioctl));
         if (denyNetwork) {
             program.add(new Insn(BPF_JEQ_K, "family", null, arch.socket));
             program.add(new Insn(BPF_JEQ_K, "family", null, arch.socketpair));
@@ -72,14 +86,59 @@ final class SeccompFilter {
             }
         }
         program.add(new Insn(BPF_RET_K, null, null, RET_ALLOW));
+
         labels.put("family", program.size());
-        program.add(new Insn(BPF_LD_W_ABS, null, null, OFFSET_ARG0_LOW));
-        program.add(new Insn(BPF_JEQ_K, "unix", "eperm", AF_UNIX));
-        labels.put("unix", program.size());
+        program.add(new Insn(BPF_LD_W_ABS, null, null, argLow(0)));
+        program.add(new Insn(BPF_JEQ_K, "allow", "eperm", AF_UNIX));
+
+        // prlimit64(pid, resource, new, old): setting another process's limits could kill the executor
+        // (RLIMIT_CPU) or starve it (RLIMIT_NOFILE); Landlock does not scope it. Own limits (pid 0,
+        // what setrlimit and the shell's ulimit use) and reading anyone's stay allowed.
+        labels.put("prlimit", program.size());
+        program.add(new Insn(BPF_LD_W_ABS, null, null, argLow(0)));
+        program.add(new Insn(BPF_JEQ_K, "allow", null, 0));
+        program.add(new Insn(BPF_LD_W_ABS, null, null, argLow(2)));
+        program.add(new Insn(BPF_JEQ_K, null, "eperm", 0));
+        program.add(new Insn(BPF_LD_W_ABS, null, null, argHigh(2)));
+        program.add(new Insn(BPF_JEQ_K, "allow", "eperm", 0));
+
+        // setpriority(which, who, prio): only PRIO_PROCESS of the caller itself (what nice(1) does);
+        // renicing the executor, a process group or every process of the user is refused.
+        labels.put("setpriority", program.size());
+        program.add(new Insn(BPF_LD_W_ABS, null, null, argLow(0)));
+        program.add(new Insn(BPF_JEQ_K, null, "eperm", PRIO_PROCESS));
+        program.add(new Insn(BPF_LD_W_ABS, null, null, argLow(1)));
+        program.add(new Insn(BPF_JEQ_K, "allow", "eperm", 0));
+
+        // ioprio_set(which, who, prio): the same, IOPRIO_WHO_PROCESS of the caller only.
+        labels.put("ioprio", program.size());
+        program.add(new Insn(BPF_LD_W_ABS, null, null, argLow(0)));
+        program.add(new Insn(BPF_JEQ_K, null, "eperm", IOPRIO_WHO_PROCESS));
+        program.add(new Insn(BPF_LD_W_ABS, null, null, argLow(1)));
+        program.add(new Insn(BPF_JEQ_K, "allow", "eperm", 0));
+
+        // ioctl(fd, cmd, arg): TIOCSTI pushes input into a terminal (typed by the user's shell once the
+        // command ends: codex sandbox shares the terminal); TIOCLINUX can paste a console selection.
+        // The kernel reads cmd as 32 bits, so only the low word is compared.
+        labels.put("ioctl", program.size());
+        program.add(new Insn(BPF_LD_W_ABS, null, null, argLow(1)));
+        program.add(new Insn(BPF_JEQ_K, "eperm", null, TIOCSTI));
+        program.add(new Insn(BPF_JEQ_K, "eperm", "allow", TIOCLINUX));
+
+        labels.put("allow", program.size());
         program.add(new Insn(BPF_RET_K, null, null, RET_ALLOW));
         labels.put("eperm", program.size());
         program.add(new Insn(BPF_RET_K, null, null, RET_ERRNO_EPERM));
         return encode(program, labels);
+    }
+
+    /** Offsets of seccomp_data.args[i]'s halves (little-endian on both supported architectures). */
+    private static int argLow(int i) {
+        return OFFSET_ARGS + 8 * i;
+    }
+
+    private static int argHigh(int i) {
+        return OFFSET_ARGS + 8 * i + 4;
     }
 
     private static byte[] encode(List<Insn> program, Map<String, Integer> labels) {

@@ -8,15 +8,15 @@ enum Arch {
             // init_module, finit_module, delete_module, kexec_load, kexec_file_load, reboot, swapon, swapoff,
             // bpf, iopl, ioperm
             new int[] {175, 313, 176, 246, 320, 169, 167, 168, 321, 172, 173},
-            // open_by_handle_at, add_key, request_key, keyctl
-            new int[] {304, 248, 249, 250},
-            302, 141, 251, 16, 125, 126),
+            // open_by_handle_at, add_key, request_key, keyctl, userfaultfd
+            new int[] {304, 248, 249, 250, 323},
+            302, 141, 251, 16, 298, 125, 126),
     AARCH64(0xC00000B7, 198, 199, 203, 200, 201, 202, 242, 206, 211, 269, 117, 270, 271,
             // init_module, finit_module, delete_module, kexec_load, kexec_file_load, reboot, swapon, swapoff, bpf
             new int[] {105, 273, 106, 104, 294, 142, 224, 225, 280},
-            // open_by_handle_at, add_key, request_key, keyctl
-            new int[] {265, 217, 218, 219},
-            261, 140, 30, 29, 90, 91);
+            // open_by_handle_at, add_key, request_key, keyctl, userfaultfd
+            new int[] {265, 217, 218, 219, 282},
+            261, 140, 30, 29, 241, 90, 91);
 
     /** AUDIT_ARCH_* value the kernel puts in seccomp_data.arch. */
     final int auditArch;
@@ -36,16 +36,18 @@ enum Arch {
     /** Kernel-administration syscalls no sandboxed command may make, even as root. */
     final int[] kernelAdmin;
     /**
-     * Syscalls that step around Landlock whoever the caller is: open_by_handle_at opens a file by its
-     * handle and Landlock does not check that open (measured on 6.18: read and write outside every
-     * root); the key syscalls reach keyrings shared with every process of the user.
+     * Syscalls denied to every restricted command whoever runs it: open_by_handle_at opens a file by
+     * its handle and Landlock does not check that open (measured on 6.18: read and write outside
+     * every root); the key syscalls reach keyrings shared with every process of the user; userfaultfd
+     * is a favourite tool of kernel exploits and nothing a build needs.
      */
-    final int[] aroundLandlock;
+    final int[] alwaysDenied;
     /** Syscalls that act on another process by pid and are only allowed on the caller itself (checked by argument). */
     final int prlimit64;
     final int setpriority;
     final int ioprioSet;
     final int ioctl;
+    final int perfEventOpen;
     final int capget;
     final int capset;
 
@@ -61,8 +63,8 @@ enum Arch {
 
     Arch(int auditArch, int socket, int socketpair, int connect, int bind, int listen, int accept, int accept4,
          int sendto, int sendmsg, int sendmmsg, int ptrace, int processVmReadv, int processVmWritev,
-         int[] kernelAdmin, int[] aroundLandlock, int prlimit64, int setpriority, int ioprioSet, int ioctl,
-         int capget, int capset) {
+         int[] kernelAdmin, int[] alwaysDenied, int prlimit64, int setpriority, int ioprioSet, int ioctl,
+         int perfEventOpen, int capget, int capset) {
         this.auditArch = auditArch;
         this.socket = socket;
         this.socketpair = socketpair;
@@ -78,11 +80,12 @@ enum Arch {
         this.processVmReadv = processVmReadv;
         this.processVmWritev = processVmWritev;
         this.kernelAdmin = kernelAdmin;
-        this.aroundLandlock = aroundLandlock;
+        this.alwaysDenied = alwaysDenied;
         this.prlimit64 = prlimit64;
         this.setpriority = setpriority;
         this.ioprioSet = ioprioSet;
         this.ioctl = ioctl;
+        this.perfEventOpen = perfEventOpen;
         this.capget = capget;
         this.capset = capset;
     }

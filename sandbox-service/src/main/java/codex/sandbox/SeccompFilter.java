@@ -13,8 +13,9 @@ import java.util.Map;
  * kexec, reboot, swapon/off, bpf, iopl/ioperm) fail with EPERM, so that even a root command cannot
  * step around Landlock; so do open_by_handle_at (Landlock does not check opens by file handle) and
  * the keyring syscalls (add_key, request_key, keyctl: keyrings are shared by every process of the
- * user); prlimit64, setpriority and ioprio_set only work on the caller itself; ioctl TIOCSTI and
- * TIOCLINUX (terminal input injection) fail. A syscall made with a foreign architecture's calling
+ * user) and userfaultfd; prlimit64, setpriority and ioprio_set only work on the caller itself;
+ * perf_event_open only per process (not system-wide or per cgroup); ioctl TIOCSTI and TIOCLINUX
+ * (terminal input injection) fail. A syscall made with a foreign architecture's calling
  * convention kills the process, since its numbers would mean something else.
  *
  * <p>Without network-full-access, also: socket()/socketpair() fail with EPERM for every address
@@ -47,6 +48,7 @@ final class SeccompFilter {
     private static final int IOPRIO_WHO_PROCESS = 1;
     static final int TIOCSTI = 0x5412;
     static final int TIOCLINUX = 0x541C;
+    private static final int PERF_FLAG_PID_CGROUP = 1 << 2;
     private static final int X32_SYSCALL_BIT = 0x40000000;
 
     /** One sock_filter; jumps name labels until {@link #encode} resolves them. */
@@ -70,13 +72,14 @@ final class SeccompFilter {
         for (int denied : arch.kernelAdmin) {
             program.add(new Insn(BPF_JEQ_K, "eperm", null, denied));
         }
-        for (int denied : arch.aroundLandlock) {
+        for (int denied : arch.alwaysDenied) {
             program.add(new Insn(BPF_JEQ_K, "eperm", null, denied));
         }
         program.add(new Insn(BPF_JEQ_K, "prlimit", null, arch.prlimit64));
         program.add(new Insn(BPF_JEQ_K, "setpriority", null, arch.setpriority));
         program.add(new Insn(BPF_JEQ_K, "ioprio", null, arch.ioprioSet));
         program.add(new Insn(BPF_JEQ_K, "ioctl", null, arch.ioctl));
+        program.add(new Insn(BPF_JEQ_K, "perf", null, arch.perfEventOpen));
         if (denyNetwork) {
             program.add(new Insn(BPF_JEQ_K, "family", null, arch.socket));
             program.add(new Insn(BPF_JEQ_K, "family", null, arch.socketpair));
@@ -124,6 +127,15 @@ final class SeccompFilter {
         program.add(new Insn(BPF_LD_W_ABS, null, null, argLow(1)));
         program.add(new Insn(BPF_JEQ_K, "eperm", null, TIOCSTI));
         program.add(new Insn(BPF_JEQ_K, "eperm", "allow", TIOCLINUX));
+
+        // perf_event_open(attr, pid, cpu, group_fd, flags): system-wide (pid -1) or cgroup-wide
+        // monitoring samples other processes' registers and stacks; Landlock's ptrace scoping only
+        // covers the per-process form. Measuring the command itself stays allowed.
+        labels.put("perf", program.size());
+        program.add(new Insn(BPF_LD_W_ABS, null, null, argLow(1)));
+        program.add(new Insn(BPF_JEQ_K, "eperm", null, -1));
+        program.add(new Insn(BPF_LD_W_ABS, null, null, argLow(4)));
+        program.add(new Insn(BPF_JSET_K, "eperm", "allow", PERF_FLAG_PID_CGROUP));
 
         labels.put("allow", program.size());
         program.add(new Insn(BPF_RET_K, null, null, RET_ALLOW));

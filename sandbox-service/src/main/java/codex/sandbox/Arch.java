@@ -36,10 +36,11 @@ enum Arch {
     /** Kernel-administration syscalls no sandboxed command may make, even as root. */
     final int[] kernelAdmin;
     /**
-     * Syscalls denied to every restricted command whoever runs it: open_by_handle_at opens a file by
-     * its handle and Landlock does not check that open (measured on 6.18: read and write outside
-     * every root); the key syscalls reach keyrings shared with every process of the user; userfaultfd
-     * is a favourite tool of kernel exploits and nothing a build needs.
+     * Syscalls denied to every restricted command whoever runs it: the key syscalls reach keyrings
+     * shared with every process of the user (Landlock does not cover them); open_by_handle_at opens
+     * a file without a path (Landlock checks whichever name of the inode the kernel picks: a second
+     * line of defence, as in Docker's default profile); userfaultfd is a favourite tool of kernel
+     * exploits and nothing a build needs.
      */
     final int[] alwaysDenied;
     /** Syscalls that act on another process by pid and are only allowed on the caller itself (checked by argument). */

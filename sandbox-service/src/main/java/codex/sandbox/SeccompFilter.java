@@ -11,9 +11,9 @@ import java.util.Map;
  *
  * <p>Always (whenever a command is restricted): kernel-administration syscalls (module loading,
  * kexec, reboot, swapon/off, bpf, iopl/ioperm) fail with EPERM, so that even a root command cannot
- * step around Landlock; so do open_by_handle_at (Landlock does not check opens by file handle) and
- * the keyring syscalls (add_key, request_key, keyctl: keyrings are shared by every process of the
- * user) and userfaultfd; prlimit64, setpriority and ioprio_set only work on the caller itself;
+ * step around Landlock; so do the keyring syscalls (add_key, request_key, keyctl: keyrings are
+ * shared by every process of the user), open_by_handle_at (opens without a path; Landlock then
+ * checks whichever name of the inode the kernel picks) and userfaultfd; prlimit64, setpriority and ioprio_set only work on the caller itself;
  * perf_event_open only per process (not system-wide or per cgroup); ioctl TIOCSTI and TIOCLINUX
  * (terminal input injection) fail. A syscall made with a foreign architecture's calling
  * convention kills the process, since its numbers would mean something else.

@@ -303,14 +303,18 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
             if (cancelled) {
                 killGroup();
             }
+            ExecResult finished;
             try {
-                superviseAndFinish(out[0], err[0], restricted, startNanos);
+                finished = supervise(out[0], err[0], restricted, startNanos);
             } finally {
+                // Before the result is delivered: a fired kill switch has swept the domain by then,
+                // and no restricted thread outlives the command.
                 if (spawner.servingKillSwitch) {
                     releaseKillSwitch(spawnThread, spawner, killSwitch[0]);
                     closeCapabilities(capabilities);
                 }
             }
+            result.complete(finished);
         }
 
         private Capabilities closeCapabilities(Capabilities capabilities) {
@@ -369,7 +373,8 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
             return Landlock.createRuleset(abi, handledFs, handledNet, scoped, rules);
         }
 
-        private void superviseAndFinish(int outFd, int errFd, boolean restricted, long startNanos) {
+        /** Reads the output, enforces the timeout, reaps the command; returns its result. */
+        private ExecResult supervise(int outFd, int errFd, boolean restricted, long startNanos) {
             OutputCapture capture = new OutputCapture(request.maxOutputBytes(), listener);
             int pidfd = (int) LibC.syscall(Arch.PIDFD_OPEN, pid, 0, 0, 0, 0);
             int[] status = {0};
@@ -440,8 +445,8 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
             String stdout = capture.stdout();
             String stderr = capture.stderr();
             boolean denied = SandboxDenial.looksLikeDenial(restricted, exitCode, timedOut, cancelled, stdout, stderr);
-            result.complete(new ExecResult(exitCode, signal, timedOut, cancelled,
-                    TimeUnit.NANOSECONDS.toMillis(endNanos - startNanos), stdout, stderr, capture.dropped(), denied));
+            return new ExecResult(exitCode, signal, timedOut, cancelled,
+                    TimeUnit.NANOSECONDS.toMillis(endNanos - startNanos), stdout, stderr, capture.dropped(), denied);
         }
 
         private synchronized boolean isReaped() {

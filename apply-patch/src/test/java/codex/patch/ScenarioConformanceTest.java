@@ -113,6 +113,8 @@ class ScenarioConformanceTest {
                     Files.createDirectories(target);
                 } else {
                     Files.copy(source, target);
+                    // shared/ is read-only; the copy is a scenario's working tree and must be writable
+                    target.toFile().setWritable(true, true);
                 }
             }
         }

@@ -77,6 +77,8 @@ class ApplyPatchCliConformanceTest {
                     Files.createDirectories(target);
                 } else {
                     Files.copy(p, target);
+                    // shared/ is read-only; the copy is a scenario's working tree and must be writable
+                    target.toFile().setWritable(true, true);
                 }
             }
         }

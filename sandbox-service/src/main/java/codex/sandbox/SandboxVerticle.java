@@ -18,7 +18,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +33,9 @@ import java.util.function.Supplier;
 public class SandboxVerticle extends VerticleBase {
     private final Supplier<CommandExecutor> executorFactory;
     private final Map<String, ExecHandle> running = new ConcurrentHashMap<>();
+    /** Commands whose start is on a worker right now, and those of them cancelled meanwhile (event loop only). */
+    private final java.util.Set<String> starting = new java.util.HashSet<>();
+    private final java.util.Set<String> cancelledWhileStartingIds = new java.util.HashSet<>();
     private CommandExecutor executor;
 
     public SandboxVerticle() {
@@ -51,9 +53,12 @@ public class SandboxVerticle extends VerticleBase {
         return Future.all(
                 bus.<JsonObject>consumer(Addresses.SANDBOX_EXEC, this::exec).completion(),
                 bus.<JsonObject>consumer(Addresses.SANDBOX_CANCEL, msg -> {
-                    ExecHandle h = running.get(msg.body().getString("exec_id", ""));
+                    String execId = msg.body().getString("exec_id", "");
+                    ExecHandle h = running.get(execId);
                     if (h != null) {
                         h.cancel();
+                    } else if (starting.contains(execId)) {
+                        cancelledWhileStartingIds.add(execId);
                     }
                 }).completion(),
                 bus.<JsonObject>consumer(Addresses.SANDBOX_APPLY_PATCH, this::applyPatch).completion(),
@@ -81,24 +86,31 @@ public class SandboxVerticle extends VerticleBase {
                         stream == OutputListener.Stream.STDOUT ? "stdout" : "stderr", text)));
             }
         };
-        ExecHandle handle;
-        try {
-            handle = executor.start(request, listener);
-        } catch (RuntimeException e) {
-            msg.reply(Json.toJson(failedToStart(cmd.execId(), e.getMessage())));
-            return;
-        }
-        running.put(cmd.execId(), handle);
-        handle.result().whenComplete((result, failure) -> context.runOnContext(v -> {
-            running.remove(cmd.execId());
-            if (failure != null) {
-                msg.reply(Json.toJson(failedToStart(cmd.execId(), failure.getMessage())));
-            } else {
-                msg.reply(Json.toJson(new ExecFinished(cmd.execId(), result.exitCode(), result.signal(),
-                        result.timedOut(), result.cancelled(), result.durationMs(), result.stdout(), result.stderr(),
-                        result.droppedBytes(), result.sandboxDenied(), null)));
+        // start() resolves paths and calls into libc through JNA: a worker's job, not the event loop's
+        starting.add(cmd.execId());
+        vertx.executeBlocking(() -> executor.start(request, listener), false).onComplete(started -> {
+            starting.remove(cmd.execId());
+            boolean cancelledWhileStarting = cancelledWhileStartingIds.remove(cmd.execId());
+            if (started.failed()) {
+                msg.reply(Json.toJson(failedToStart(cmd.execId(), started.cause().getMessage())));
+                return;
             }
-        }));
+            ExecHandle handle = started.result();
+            running.put(cmd.execId(), handle);
+            if (cancelledWhileStarting) {
+                handle.cancel();
+            }
+            handle.result().whenComplete((result, failure) -> context.runOnContext(v -> {
+                running.remove(cmd.execId());
+                if (failure != null) {
+                    msg.reply(Json.toJson(failedToStart(cmd.execId(), failure.getMessage())));
+                } else {
+                    msg.reply(Json.toJson(new ExecFinished(cmd.execId(), result.exitCode(), result.signal(),
+                            result.timedOut(), result.cancelled(), result.durationMs(), result.stdout(), result.stderr(),
+                            result.droppedBytes(), result.sandboxDenied(), null)));
+                }
+            }));
+        });
     }
 
     static ExecRequest toRequest(ExecCommand cmd) {

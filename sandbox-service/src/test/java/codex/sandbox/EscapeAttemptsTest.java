@@ -435,16 +435,14 @@ class EscapeAttemptsTest {
         }
 
         @Test
-        void theExecutorsEnvironIsReadableWithFullReadAccess_documentedLimit() throws Exception {
-            // As in the seed: disk-full-read-access reads /proc/PID/environ of same-user processes,
-            // unless they hold capabilities the command lacks (a root executor: the command's
-            // capabilities were reduced, and the kernel refuses environ to the less privileged).
-            // Landlock's ptrace scoping keeps mem, cwd and root out of reach in any case.
+        void theExecutorsEnvironMemCwdAndRootAreRefusedEvenWithFullRead() throws Exception {
+            // Seen as root (the command holds fewer capabilities than the executor) and as an
+            // ordinary user (Landlock's ptrace scoping): /proc/<executor>/environ stays closed
+            // although disk-full-read-access makes / readable.
             ExecResult r = sh(READ_ALL_WRITE_CWD, "for f in environ mem; do (exec 3< /proc/$PPID/$f) 2>/dev/null "
                     + "&& echo \"OPENED $f\" || echo \"refused $f\"; done; for d in cwd root; do "
                     + "ls /proc/$PPID/$d/ >/dev/null 2>&1 && echo \"LISTED $d\" || echo \"refused $d\"; done");
-            String environ = jvmCapabilities() != 0 ? "refused environ\n" : "OPENED environ\n";
-            assertEquals(environ + "refused mem\nrefused cwd\nrefused root\n", r.stdout(), describe(r));
+            assertEquals("refused environ\nrefused mem\nrefused cwd\nrefused root\n", r.stdout(), describe(r));
         }
     }
 

@@ -1,0 +1,193 @@
+package codex.cli;
+
+import static codex.cli.FakeModelServer.shellCall;
+import static codex.cli.FakeModelServer.sse;
+import static codex.cli.FakeModelServer.textResponse;
+import static codex.cli.FakeModelServer.toolCalls;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `codex serve` as team tooling uses it: HTTP + SSE against a real server process. */
+class ServeEndToEndTest {
+    static final String TOKEN = "test-token-0123456789abcdef";
+
+    @TempDir
+    Path tmp;
+    Path work;
+    Process serve;
+    String base;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        work = Files.createDirectories(tmp.resolve("repo"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (serve != null) {
+            serve.destroy();
+            serve.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private void startServe(FakeModelServer model) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", CodexProcess.classpath(), "codex.cli.CodexMain", "serve", "--port", "0");
+        pb.environment().put("OPENAI_API_KEY", "k");
+        pb.environment().put("OPENAI_BASE_URL", model.baseUrl());
+        pb.environment().put("CODEX_HOME", tmp.resolve("home").toString());
+        pb.environment().put("CODEX_SERVE_TOKEN", TOKEN);
+        pb.redirectError(tmp.resolve("serve.err").toFile());
+        serve = pb.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        assertTrue(line != null && line.contains("listening on http://"), line + " / " + Files.readString(tmp.resolve("serve.err")));
+        base = line.substring(line.indexOf("http://"), line.indexOf("/api/v1") + "/api/v1".length());
+    }
+
+    private HttpResponse<String> post(String path, JsonObject body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode()));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Follows the SSE stream on a thread; each parsed event (with its SSE id) lands in the queue. */
+    private BlockingQueue<JsonObject> follow(String sessionId, String lastEventId) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/sessions/" + sessionId + "/events"))
+                .header("Authorization", "Bearer " + TOKEN);
+        if (lastEventId != null) {
+            b.header("Last-Event-ID", lastEventId);
+        }
+        HttpResponse<java.util.stream.Stream<String>> resp = http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, resp.statusCode());
+        assertTrue(resp.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
+        Thread t = new Thread(() -> {
+            String id = null;
+            for (var it = resp.body().iterator(); it.hasNext(); ) {
+                String line = it.next();
+                if (line.startsWith("id: ")) {
+                    id = line.substring(4);
+                } else if (line.startsWith("data: ")) {
+                    events.add(new JsonObject(line.substring(6)).put("_sse_id", id));
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return events;
+    }
+
+    private static JsonObject await(BlockingQueue<JsonObject> events, Predicate<JsonObject> what, List<JsonObject> seen)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            JsonObject e = events.poll(200, TimeUnit.MILLISECONDS);
+            if (e != null) {
+                seen.add(e);
+                if (what.test(e)) {
+                    return e;
+                }
+            }
+        }
+        throw new AssertionError("event never came; saw " + seen);
+    }
+
+    private static Predicate<JsonObject> type(String t) {
+        return e -> t.equals(e.getJsonObject("msg").getString("type"));
+    }
+
+    @Test
+    void sessionOverHttpWithAnApprovalThenResumedOverHttp() throws Exception {
+        try (var model = new FakeModelServer(List.of(
+                sse(toolCalls("r1", List.of(shellCall("c1", "bash", "-c", "echo via-http > made.txt")))),
+                sse(textResponse("r2", "made it")),
+                sse(textResponse("r3", "resumed over http"))))) {
+            startServe(model);
+            assertEquals(401, post("/sessions", new JsonObject(), null).statusCode());
+            assertEquals(401, post("/sessions", new JsonObject(), "wrong-token-wrong-token").statusCode());
+            HttpResponse<String> bad = post("/sessions", new JsonObject().put("cwd", "relative/dir"), TOKEN);
+            assertEquals(400, bad.statusCode());
+            assertTrue(bad.body().contains("absolute"), bad.body());
+
+            HttpResponse<String> created = post("/sessions", new JsonObject().put("cwd", work.toString())
+                    .put("approval_policy", "unless-allow-listed")
+                    .put("sandbox_permissions", List.of("disk-full-read-access", "disk-write-cwd")), TOKEN);
+            assertEquals(201, created.statusCode(), created.body());
+            String id = new JsonObject(created.body()).getString("session_id");
+            BlockingQueue<JsonObject> events = follow(id, null);
+            List<JsonObject> seen = new ArrayList<>();
+            await(events, type("session_configured"), seen);
+
+            assertEquals(202, post("/sessions/" + id + "/submissions", new JsonObject().put("id", "s1")
+                    .put("op", new JsonObject().put("type", "user_input").put("items", List.of(
+                            new JsonObject().put("type", "text").put("text", "make a file")))), TOKEN).statusCode());
+            JsonObject ask = await(events, type("exec_approval_request"), seen);
+            String callId = ask.getJsonObject("msg").getString("call_id");
+            assertEquals(202, post("/sessions/" + id + "/submissions", new JsonObject().put("id", "s2")
+                    .put("op", new JsonObject().put("type", "exec_approval").put("call_id", callId)
+                            .put("decision", "approved")), TOKEN).statusCode());
+            JsonObject done = await(events, type("task_complete"), seen);
+            assertEquals("made it", done.getJsonObject("msg").getString("last_agent_message"));
+            assertEquals("via-http\n", Files.readString(work.resolve("made.txt")));
+            for (JsonObject e : seen) {
+                assertEquals(String.valueOf(e.getLong("seq")), e.getString("_sse_id"), "SSE ids are the seq numbers");
+            }
+            long lastSeq = done.getLong("seq");
+
+            // a reconnecting client gets what it missed, from Last-Event-ID on
+            BlockingQueue<JsonObject> replay = follow(id, String.valueOf(lastSeq - 2));
+            assertEquals(lastSeq - 1, replay.poll(10, TimeUnit.SECONDS).getLong("seq"));
+
+            assertEquals(400, post("/sessions/" + id + "/submissions", new JsonObject().put("op",
+                    new JsonObject().put("type", "self_destruct")), TOKEN).statusCode());
+
+            // resume over HTTP: same id, whole history sent to the model, seq carries on
+            HttpResponse<String> resumed = post("/sessions", new JsonObject().put("cwd", work.toString())
+                    .put("resume_session_id", id), TOKEN);
+            assertEquals(201, resumed.statusCode(), resumed.body());
+            assertEquals(id, new JsonObject(resumed.body()).getString("session_id"));
+            BlockingQueue<JsonObject> again = follow(id, String.valueOf(lastSeq));
+            assertEquals(202, post("/sessions/" + id + "/submissions", new JsonObject().put("id", "s3")
+                    .put("op", new JsonObject().put("type", "user_input").put("items", List.of(
+                            new JsonObject().put("type", "text").put("text", "and now?")))), TOKEN).statusCode());
+            List<JsonObject> seenAgain = new ArrayList<>();
+            JsonObject doneAgain = await(again, type("task_complete"), seenAgain);
+            assertEquals("resumed over http", doneAgain.getJsonObject("msg").getString("last_agent_message"));
+            assertTrue(seenAgain.get(0).getLong("seq") > lastSeq, "seq continues after a resume: " + seenAgain.get(0));
+            String third = model.requests().get(2).encode();
+            assertTrue(third.contains("make a file") && third.contains("via-http") && third.contains("and now?"), third);
+
+            HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(base + "/sessions"))
+                    .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, list.statusCode());
+            assertTrue(list.body().contains(id) && list.body().contains("make a file"), list.body());
+        }
+    }
+}

@@ -7,7 +7,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -18,9 +17,16 @@ import java.util.UUID;
  */
 public class GatewayVerticle extends VerticleBase {
     static final int BUFFERED_EVENTS_PER_SESSION = 10_000;
+    /** Replay buffers kept at most; the least recently active session's goes first (a long-running server). */
+    static final int BUFFERED_SESSIONS = 256;
     private static final DeliveryOptions AGENT_CALL = new DeliveryOptions().setSendTimeout(60_000);
 
-    private final Map<String, EventBuffer<JsonObject>> buffers = new HashMap<>();
+    private final Map<String, EventBuffer<JsonObject>> buffers = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, EventBuffer<JsonObject>> eldest) {
+            return size() > BUFFERED_SESSIONS;
+        }
+    };
 
     @Override
     public Future<?> start() {

@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "apply-patch", mixinStandardHelpOptions = true,
-        description = {"Apply an apply_patch patch (the format Codex models write) in the current directory",
-                "and print what changed. Exit code 1 when the patch does not apply."})
+        description = {"Apply an apply_patch patch in the current directory and print what changed.",
+                "The patch is in the format Codex models write (*** Begin Patch … *** End Patch).",
+                "Exit code 1 when the patch does not apply; files changed before the failure stay changed."})
 public final class ApplyPatchCliCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "PATCH", description = "The patch text as one argument, or '-' to read it from stdin.")

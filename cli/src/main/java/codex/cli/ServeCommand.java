@@ -27,8 +27,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Serve the HTTP API (v1) for team tooling: create or resume sessions, send submissions,",
-                "follow events as Server-Sent Events. Every /api request needs 'Authorization: Bearer TOKEN';",
+        description = {"Serve the HTTP API v1 for team tooling (token-protected).",
+                "Create or resume sessions, send submissions, follow events as Server-Sent Events.",
+                "Every /api request needs 'Authorization: Bearer TOKEN';",
                 "the token is $CODEX_SERVE_TOKEN, or a new random one written to $CODEX_HOME/serve.token (0600).",
                 "The API is described in gateway/README.md. Ctrl-C stops the server."})
 public final class ServeCommand implements Callable<Integer> {

@@ -573,7 +573,7 @@ public final class AgentSession {
         List<String> permissions = sandboxed ? config.sandboxPermissions()
                 : List.of("disk-full-read-access", "disk-full-write-access", "network-full-access");
         ExecCommand command = new ExecCommand(execId, call.command(), cwd, null, call.timeoutMs(), permissions,
-                "codex.agent.exec-output." + execId, 0);
+                null, 0);
         return sandbox.exec(command, chunk -> emit(turn,
                         new EventMsg.ExecCommandOutputDelta(callId, chunk.stream(), chunk.text())))
                 .transform(ar -> {

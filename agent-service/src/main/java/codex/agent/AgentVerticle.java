@@ -28,6 +28,8 @@ public class AgentVerticle extends VerticleBase {
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(AgentVerticle.class.getName());
     private final Map<String, String> env;
     private HttpClient http;
+    private EventBusSandbox sandbox;
+    private final String instanceId = java.util.UUID.randomUUID().toString();
 
     public AgentVerticle() {
         this(System.getenv());
@@ -40,7 +42,14 @@ public class AgentVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setKeepAlive(true));
-        return vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_OPEN_SESSION, this::openSession).completion();
+        sandbox = new EventBusSandbox(vertx, Addresses.agentExecOutput(instanceId));
+        // instance-wide addresses are registered now, long before a session needs them, so other
+        // processes of a cluster already know them when the first command streams or submission comes
+        return Future.all(
+                sandbox.listen(),
+                vertx.eventBus().<JsonObject>consumer(Addresses.agentInstance(instanceId), msg -> onSubmission(
+                        msg.body().getString("session_id", ""), msg.body().getJsonObject("submission"), msg)).completion(),
+                vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_OPEN_SESSION, this::openSession).completion());
     }
 
     private void openSession(Message<JsonObject> msg) {
@@ -73,7 +82,7 @@ public class AgentVerticle extends VerticleBase {
         try {
             session = new AgentSession(sessionId, config,
                     ModelClients.forProvider(vertx, http, config.provider(), env),
-                    new EventBusSandbox(vertx),
+                    sandbox,
                     event -> {
                         log.recordEvent(event);
                         vertx.eventBus().publish(Addresses.GATEWAY_EVENTS_IN, Json.toJson(event));
@@ -114,7 +123,7 @@ public class AgentVerticle extends VerticleBase {
             oldLog.closeAsync();
         }
         MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.agentSession(sessionId),
-                sub -> onSubmission(sessionId, sub));
+                sub -> onSubmission(sessionId, sub.body(), sub));
         MessageConsumer<JsonObject> old = consumers.put(sessionId, consumer);
         if (old != null) {
             old.unregister();
@@ -126,15 +135,19 @@ public class AgentVerticle extends VerticleBase {
             }
             session.announce(resume);
             log.flush();
-            msg.reply(new JsonObject().put("session_id", sessionId));
+            msg.reply(new JsonObject().put("session_id", sessionId)
+                    .put("agent_address", Addresses.agentInstance(instanceId)));
         });
     }
 
-    private void onSubmission(String sessionId, Message<JsonObject> msg) {
+    private void onSubmission(String sessionId, JsonObject body, Message<JsonObject> msg) {
         AgentSession session = sessions.get(sessionId);
         Submission submission;
         try {
-            submission = Json.fromJson(msg.body(), Submission.class);
+            if (body == null) {
+                throw new IllegalArgumentException("no submission");
+            }
+            submission = Json.fromJson(body, Submission.class);
         } catch (RuntimeException e) {
             msg.fail(400, "not a valid submission: " + e.getMessage());
             return;

@@ -12,8 +12,9 @@ import codex.protocol.SandboxMessages.PlanPatch;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /** {@link SandboxGateway} over the event bus: works the same in one JVM and across a cluster. */
@@ -22,28 +23,40 @@ public final class EventBusSandbox implements SandboxGateway {
     private static final long REPLY_SLACK_MS = 30_000;
     private static final long NO_TIMEOUT_REPLY_MS = 24L * 3600 * 1000;
     private final Vertx vertx;
+    private final String outputAddress;
+    /** Output listeners of the commands in flight, by exec id (event loop only). */
+    private final Map<String, Consumer<OutputChunk>> listeners = new HashMap<>();
 
-    public EventBusSandbox(Vertx vertx) {
+    /**
+     * @param outputAddress this agent instance's output address, already registered by {@link #listen},
+     *                      so the sandbox can stream to it at once, even from another process
+     */
+    public EventBusSandbox(Vertx vertx, String outputAddress) {
         this.vertx = vertx;
+        this.outputAddress = outputAddress;
+    }
+
+    /** Registers the instance-wide output consumer; call once, before any command runs. */
+    public Future<Void> listen() {
+        return vertx.eventBus().<JsonObject>consumer(outputAddress, msg -> {
+            OutputChunk chunk = Json.fromJson(msg.body(), OutputChunk.class);
+            Consumer<OutputChunk> listener = listeners.get(chunk.execId());
+            if (listener != null) {
+                listener.accept(chunk);
+            }
+        }).completion();
     }
 
     @Override
     public Future<ExecFinished> exec(ExecCommand command, Consumer<OutputChunk> output) {
-        String address = command.outputAddress();
-        MessageConsumer<JsonObject> consumer = address == null ? null
-                : vertx.eventBus().<JsonObject>consumer(address,
-                        msg -> output.accept(Json.fromJson(msg.body(), OutputChunk.class)));
+        ExecCommand routed = new ExecCommand(command.execId(), command.argv(), command.cwd(), command.extraEnv(),
+                command.timeoutMs(), command.permissions(), outputAddress, command.maxOutputBytes());
+        listeners.put(command.execId(), output);
         long replyTimeout = command.timeoutMs() > 0 ? command.timeoutMs() + REPLY_SLACK_MS : NO_TIMEOUT_REPLY_MS;
-        Future<Void> ready = consumer == null ? Future.succeededFuture() : consumer.completion();
-        return ready
-                .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.SANDBOX_EXEC, Json.toJson(command),
-                        new DeliveryOptions().setSendTimeout(replyTimeout)))
+        return vertx.eventBus().<JsonObject>request(Addresses.SANDBOX_EXEC, Json.toJson(routed),
+                        new DeliveryOptions().setSendTimeout(replyTimeout))
                 .map(reply -> Json.fromJson(reply.body(), ExecFinished.class))
-                .onComplete(ar -> {
-                    if (consumer != null) {
-                        consumer.unregister();
-                    }
-                });
+                .onComplete(ar -> listeners.remove(command.execId()));
     }
 
     @Override

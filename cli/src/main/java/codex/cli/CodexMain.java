@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
                 "Without a command: a conversation in this terminal, asking before it acts as the approval policy says.",
                 "Config: $CODEX_HOME/config.toml (default ~/.codex)."},
         subcommands = {ExecCommand.class, SandboxCliCommand.class, DebugCommand.class, ApplyPatchCliCommand.class,
-                ResumePickerCommand.class, ServeCommand.class, CdsTrainingCommand.class})
+                ResumePickerCommand.class, ServeCommand.class, ServiceCommand.class, CdsTrainingCommand.class})
 public final class CodexMain implements java.util.concurrent.Callable<Integer> {
 
     @picocli.CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "PROMPT",

@@ -21,7 +21,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,6 +44,16 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = {"-p", "--profile"}, paramLabel = "NAME", description = "Config profile for every session.")
     String profile;
+
+    @Option(names = "--cluster", description = "Join a cluster: the services not run here run in `codex service` processes.")
+    boolean clustered;
+
+    @Option(names = "--services", paramLabel = "LIST", split = ",",
+            description = "Services to run in this process (default all; with --cluster e.g. gateway or agent,gateway).")
+    List<String> serviceNames = new ArrayList<>();
+
+    @picocli.CommandLine.Mixin
+    ClusterOptions cluster = new ClusterOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -77,11 +86,29 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("error: CODEX_SERVE_TOKEN must be at least 16 characters");
             return 2;
         }
-        Vertx vertx = Services.newLocalVertx();
-        HttpGatewayVerticle http = new HttpGatewayVerticle(request -> sessionFor(request, env), this::recorded,
+        java.util.Set<Services.Service> services = java.util.EnumSet.allOf(Services.Service.class);
+        if (!serviceNames.isEmpty()) {
+            services.clear();
+            try {
+                serviceNames.forEach(n -> services.add(Services.Service.parse(n)));
+            } catch (IllegalArgumentException e) {
+                System.err.println("error: " + e.getMessage());
+                return 2;
+            }
+        }
+        Vertx vertx;
+        try {
+            vertx = clustered ? Cluster.start(cluster.toOptions()) : Services.newLocalVertx();
+        } catch (Exception e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            System.err.println("error: cannot join cluster '" + cluster.name + "': " + cause.getMessage());
+            return 1;
+        }
+        boolean agentHere = services.contains(Services.Service.AGENT);
+        HttpGatewayVerticle http = new HttpGatewayVerticle(request -> sessionFor(request, env, agentHere), this::recorded,
                 token, host, port);
         try {
-            Services.deployAll(vertx, env).compose(v -> vertx.deployVerticle(http))
+            Services.deploy(vertx, env, services).compose(v -> vertx.deployVerticle(http))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -92,16 +119,14 @@ public final class ServeCommand implements Callable<Integer> {
         System.out.println("codex-vertx API v1 listening on http://" + host + ":" + http.actualPort()
                 + "/api/v1 (token: " + tokenSource + ")");
         System.out.flush();
-        CountDownLatch stop = new CountDownLatch(1);
-        CtrlC.install(stop::countDown);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-        stop.await();
+        ServiceCommand.awaitStop();
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         return 0;
     }
 
     /** A session for an HTTP client: this server's config, the request's choices on top. */
-    private SessionConfig sessionFor(JsonObject request, Map<String, String> env) {
+    /** @param checkKey the agent runs in this process, so its API key must be here (else the agent process checks) */
+    private SessionConfig sessionFor(JsonObject request, Map<String, String> env, boolean checkKey) {
         String cwdText = request.getString("cwd");
         if (cwdText == null || cwdText.isBlank()) {
             throw new IllegalArgumentException("cwd is required: the absolute path of the folder to work in");
@@ -125,7 +150,7 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        if (config.provider().requiresApiKey() && config.provider().apiKey(env).isEmpty()) {
+        if (checkKey && config.provider().requiresApiKey() && config.provider().apiKey(env).isEmpty()) {
             throw new IllegalArgumentException("the server cannot reach the model: " + config.provider().missingKeyMessage());
         }
         try {

@@ -29,13 +29,37 @@ public final class Services {
                         .setClassPathResolvingEnabled(false)));
     }
 
+    /** The services a process can run; a cluster spreads them over several processes. */
+    public enum Service { SANDBOX, NOTIFIER, AGENT, GATEWAY;
+
+        public static Service parse(String name) {
+            try {
+                return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown service '" + name + "'; services are: sandbox, notifier, agent, gateway");
+            }
+        }
+    }
+
     /** Deploys sandbox, notifier, agent and gateway, in that order (each only needs those before it to answer). */
     public static Future<Void> deployAll(Vertx vertx, Map<String, String> env) {
+        return deploy(vertx, env, java.util.EnumSet.allOf(Service.class));
+    }
+
+    /** Deploys the chosen services, in dependency order. */
+    public static Future<Void> deploy(Vertx vertx, Map<String, String> env, java.util.Set<Service> services) {
         DeploymentOptions eventLoop = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
-        return vertx.deployVerticle(new SandboxVerticle(), eventLoop)
-                .compose(id -> vertx.deployVerticle(new NotifierVerticle(), eventLoop))
-                .compose(id -> vertx.deployVerticle(new AgentVerticle(env), eventLoop))
-                .compose(id -> vertx.deployVerticle(new GatewayVerticle(), eventLoop))
-                .mapEmpty();
+        Future<String> chain = Future.succeededFuture("");
+        for (Service service : Service.values()) {
+            if (services.contains(service)) {
+                chain = chain.compose(id -> vertx.deployVerticle(switch (service) {
+                    case SANDBOX -> new SandboxVerticle();
+                    case NOTIFIER -> new NotifierVerticle();
+                    case AGENT -> new AgentVerticle(env);
+                    case GATEWAY -> new GatewayVerticle();
+                }, eventLoop));
+            }
+        }
+        return chain.mapEmpty();
     }
 }

@@ -21,6 +21,8 @@ public class GatewayVerticle extends VerticleBase {
     static final int BUFFERED_SESSIONS = 256;
     private static final DeliveryOptions AGENT_CALL = new DeliveryOptions().setSendTimeout(60_000);
 
+    /** The agent instance that owns each session this gateway opened. */
+    private final Map<String, String> agentOf = new java.util.HashMap<>();
     private final Map<String, EventBuffer<JsonObject>> buffers = new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, EventBuffer<JsonObject>> eldest) {
@@ -48,9 +50,15 @@ public class GatewayVerticle extends VerticleBase {
                 .put("config", body.getJsonObject("config"))
                 .put("resume", resumeId != null);
         vertx.eventBus().<JsonObject>request(Addresses.AGENT_OPEN_SESSION, open, AGENT_CALL)
-                .onSuccess(reply -> msg.reply(new JsonObject()
+                .onSuccess(reply -> {
+                    String agentAddress = reply.body().getString("agent_address");
+                    if (agentAddress != null) {
+                        agentOf.put(sessionId, agentAddress);
+                    }
+                    msg.reply(new JsonObject()
                         .put("session_id", sessionId)
-                        .put("events_address", Addresses.clientEvents(sessionId))))
+                        .put("events_address", Addresses.clientEvents(sessionId)));
+                })
                 .onFailure(err -> {
                     buffers.remove(sessionId);
                     msg.fail(500, "could not open session: " + err.getMessage());
@@ -64,7 +72,14 @@ public class GatewayVerticle extends VerticleBase {
             msg.fail(400, "submit needs session_id and submission");
             return;
         }
-        vertx.eventBus().<JsonObject>request(Addresses.agentSession(sessionId), submission, AGENT_CALL)
+        // the agent instance's own address is known cluster-wide since it started; the per-session
+        // address serves gateways that did not open the session themselves
+        String agentAddress = agentOf.get(sessionId);
+        Future<io.vertx.core.eventbus.Message<JsonObject>> relayed = agentAddress != null
+                ? vertx.eventBus().request(agentAddress, new JsonObject().put("session_id", sessionId)
+                        .put("submission", submission), AGENT_CALL)
+                : vertx.eventBus().request(Addresses.agentSession(sessionId), submission, AGENT_CALL);
+        relayed
                 .onSuccess(reply -> msg.reply(reply.body()))
                 .onFailure(err -> msg.fail(404, "session " + sessionId + " is not open: " + err.getMessage()));
     }
@@ -88,6 +103,7 @@ public class GatewayVerticle extends VerticleBase {
         vertx.eventBus().publish(Addresses.clientEvents(sessionId), event);
         if ("shutdown_complete".equals(event.getJsonObject("msg", new JsonObject()).getString("type"))) {
             buffers.remove(sessionId);
+            agentOf.remove(sessionId);
         }
     }
 

@@ -27,8 +27,24 @@ public final class Addresses {
 
     // ---- agent-service --------------------------------------------------------------------
 
-    /** request/reply. Body {@code {"session_id", "config": SessionConfig, "resume": bool}} → {@code {"session_id"}} once configured. */
+    /** request/reply. Body {@code {"session_id", "config": SessionConfig, "resume": bool}} → {@code {"session_id", "agent_address"}} once configured. */
     public static final String AGENT_OPEN_SESSION = "codex.agent.session.open.v1";
+
+    /**
+     * point-to-point, one per agent instance, registered when it starts (so it is known cluster-wide
+     * long before a command runs): {@link SandboxMessages.OutputChunk}s of that agent's commands.
+     */
+    public static String agentExecOutput(String agentInstanceId) {
+        return "codex.agent.exec-output.v1." + agentInstanceId;
+    }
+
+    /**
+     * request/reply, one per agent instance, registered when it starts. Body {@code {"session_id",
+     * "submission"}} → {@code {"accepted": true}}. The gateway learns it from the open-session reply.
+     */
+    public static String agentInstance(String agentInstanceId) {
+        return "codex.agent.instance.v1." + agentInstanceId;
+    }
 
     /** request/reply, served by the agent instance that owns the session. Body: {@link Submission} → {@code {"accepted": true}}. */
     public static String agentSession(String sessionId) {

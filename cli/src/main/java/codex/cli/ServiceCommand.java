@@ -1,0 +1,63 @@
+package codex.cli;
+
+import io.vertx.core.Vertx;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "service", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run some of the services in this process, clustered with the others over the event bus.",
+                "Services: sandbox, notifier, agent, gateway. Example, three processes on one machine:",
+                "  codex service sandbox notifier",
+                "  codex service agent",
+                "  codex serve --cluster --services gateway",
+                "The sandbox process owns the workspace; agent processes need the API keys. Ctrl-C stops."})
+public final class ServiceCommand implements Callable<Integer> {
+
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
+    @Parameters(paramLabel = "SERVICE", arity = "1..*", description = "sandbox, notifier, agent, gateway")
+    List<String> names;
+
+    @Override
+    public Integer call() throws Exception {
+        Set<Services.Service> services = EnumSet.noneOf(Services.Service.class);
+        try {
+            names.forEach(n -> services.add(Services.Service.parse(n)));
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+        Vertx vertx;
+        try {
+            vertx = Cluster.start(cluster.toOptions());
+            Services.deploy(vertx, System.getenv(), services).toCompletionStage().toCompletableFuture()
+                    .get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            System.err.println("error: cannot start " + services + " in cluster '" + cluster.name + "': " + cause.getMessage());
+            return 1;
+        }
+        System.out.println("codex-vertx " + services.toString().toLowerCase(java.util.Locale.ROOT) + " joined cluster '"
+                + cluster.name + "' (pid " + ProcessHandle.current().pid() + ")");
+        System.out.flush();
+        awaitStop();
+        vertx.close().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+        return 0;
+    }
+
+    /** Blocks until Ctrl-C or SIGTERM. */
+    static void awaitStop() throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        CtrlC.install(stop::countDown);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        stop.await();
+    }
+}

@@ -1,0 +1,170 @@
+package codex.cli;
+
+import static codex.cli.FakeModelServer.shellCall;
+import static codex.cli.FakeModelServer.sse;
+import static codex.cli.FakeModelServer.textResponse;
+import static codex.cli.FakeModelServer.toolCalls;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The same services across processes: the sandbox and notifier in one clustered JVM, the agent,
+ * gateway and HTTP API in another. Commands must run in the sandbox process, their output must
+ * stream back, and an interrupt must reach across to kill a running command.
+ */
+class ClusterEndToEndTest {
+    static final String TOKEN = "cluster-token-0123456789";
+
+    @TempDir
+    Path tmp;
+    final List<Process> processes = new ArrayList<>();
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (Process p : processes) {
+            p.destroy();
+        }
+        for (Process p : processes) {
+            if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /** Starts `codex ARGS` and returns its first stdout line once it is printed. */
+    private String start(Map<String, String> env, String name, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", CodexProcess.classpath(), "codex.cli.CodexMain"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
+        pb.environment().putAll(env);
+        pb.redirectError(tmp.resolve(name + ".err").toFile());
+        Process p = pb.start();
+        processes.add(p);
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        assertTrue(line != null, name + " printed nothing: " + Files.readString(tmp.resolve(name + ".err")));
+        return line;
+    }
+
+    private HttpResponse<String> post(String url, JsonObject body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private BlockingQueue<JsonObject> follow(String url) throws Exception {
+        HttpResponse<java.util.stream.Stream<String>> resp = http.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofLines());
+        BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
+        Thread t = new Thread(() -> resp.body().forEach(line -> {
+            if (line.startsWith("data: ")) {
+                events.add(new JsonObject(line.substring(6)));
+            }
+        }));
+        t.setDaemon(true);
+        t.start();
+        return events;
+    }
+
+    private static JsonObject await(BlockingQueue<JsonObject> events, String type, List<JsonObject> seen)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            JsonObject e = events.poll(200, TimeUnit.MILLISECONDS);
+            if (e != null) {
+                seen.add(e);
+                if (type.equals(e.getJsonObject("msg").getString("type"))) {
+                    return e;
+                }
+            }
+        }
+        throw new AssertionError(type + " never came; saw " + seen);
+    }
+
+    private static JsonObject input(String id, String text) {
+        return new JsonObject().put("id", id).put("op", new JsonObject().put("type", "user_input")
+                .put("items", new JsonArray().add(new JsonObject().put("type", "text").put("text", text))));
+    }
+
+    @Test
+    void commandsRunInTheSandboxProcessAndInterruptsReachAcross() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        JsonObject slow = new JsonObject().put("type", "function_call").put("call_id", "slow").put("name", "shell")
+                .put("arguments", new JsonObject().put("command", new JsonArray().add("bash").add("-c")
+                        .add("echo $$ > slow.pid; sleep 60")).put("timeout", 120_000).encode());
+        try (var model = new FakeModelServer(List.of(
+                sse(toolCalls("r1", List.of(shellCall("c1", "bash", "-c", "echo $PPID > ppid.txt; echo streamed-output")))),
+                sse(textResponse("r2", "done across processes")),
+                sse(toolCalls("r3", List.of(slow))),
+                sse(textResponse("r4", "never"))))) {
+            String cluster = "codex-test-" + UUID.randomUUID();
+            String sandboxLine = start(Map.of("CODEX_HOME", tmp.resolve("home-a").toString()), "sandbox",
+                    "service", "--cluster-name", cluster, "sandbox", "notifier");
+            assertTrue(sandboxLine.contains("joined cluster"), sandboxLine);
+            long sandboxPid = Long.parseLong(sandboxLine.replaceAll(".*\\(pid (\\d+)\\).*", "$1"));
+            String serveLine = start(Map.of("CODEX_HOME", tmp.resolve("home-b").toString(), "OPENAI_API_KEY", "k",
+                            "OPENAI_BASE_URL", model.baseUrl(), "CODEX_SERVE_TOKEN", TOKEN), "serve",
+                    "serve", "--port", "0", "--cluster", "--cluster-name", cluster, "--services", "agent,gateway");
+            String base = serveLine.substring(serveLine.indexOf("http://"), serveLine.indexOf("/api/v1") + 7);
+
+            HttpResponse<String> created = post(base + "/sessions", new JsonObject().put("cwd", work.toString())
+                    .put("approval_policy", "never").put("sandbox_permissions", List.of("disk-full-read-access", "disk-write-cwd")));
+            assertEquals(201, created.statusCode(), created.body());
+            String id = new JsonObject(created.body()).getString("session_id");
+            BlockingQueue<JsonObject> events = follow(base + "/sessions/" + id + "/events");
+            List<JsonObject> seen = new ArrayList<>();
+
+            assertEquals(202, post(base + "/sessions/" + id + "/submissions", input("s1", "run it")).statusCode());
+            await(events, "task_complete", seen);
+            assertEquals(String.valueOf(sandboxPid), Files.readString(work.resolve("ppid.txt")).strip(),
+                    "the command was spawned by the sandbox process");
+            assertTrue(seen.stream().anyMatch(e -> "exec_command_output_delta".equals(e.getJsonObject("msg").getString("type"))
+                    && e.getJsonObject("msg").getString("chunk").contains("streamed-output")), seen.toString());
+            String told = model.requests().get(1).encode();
+            assertTrue(told.contains("streamed-output"), told);
+
+            assertEquals(202, post(base + "/sessions/" + id + "/submissions", input("s2", "now wait")).statusCode());
+            await(events, "exec_command_begin", seen);
+            Path pidFile = work.resolve("slow.pid");
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()) {
+                assertTrue(System.currentTimeMillis() < deadline, "the slow command never started");
+                Thread.sleep(50);
+            }
+            long slowPid = Long.parseLong(Files.readString(pidFile).strip());
+            assertEquals(202, post(base + "/sessions/" + id + "/submissions", new JsonObject().put("id", "s3")
+                    .put("op", new JsonObject().put("type", "interrupt"))).statusCode());
+            JsonObject aborted = await(events, "turn_aborted", seen);
+            assertEquals("interrupted", aborted.getJsonObject("msg").getString("reason"));
+            Thread.sleep(300);
+            assertFalse(ProcessHandle.of(slowPid).map(ProcessHandle::isAlive).orElse(false),
+                    "the interrupt crossed to the sandbox process and killed the command");
+        }
+    }
+}

@@ -29,13 +29,15 @@ final class Cluster {
         CodexMain.quietLogging();
         System.setProperty("hazelcast.logging.type", "jdk");
         System.setProperty("vertx.disableDnsResolver", "true");
+        // Hazelcast's interface list wants an address, not a name (containers pass their hostname)
+        String address = java.net.InetAddress.getByName(options.host()).getHostAddress();
         Config hazelcast = ConfigUtil.loadConfig();
         hazelcast.setClusterName(options.name());
         hazelcast.setProperty("hazelcast.phone.home.enabled", "false");
         hazelcast.setProperty("hazelcast.shutdownhook.enabled", "false");
         NetworkConfig network = hazelcast.getNetworkConfig();
         network.setPort(5701).setPortAutoIncrement(true);
-        network.getInterfaces().setEnabled(true).addInterface(options.host());
+        network.getInterfaces().setEnabled(true).addInterface(address);
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
@@ -45,7 +47,7 @@ final class Cluster {
                 .setWorkerPoolSize(4)
                 .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false)
                         .setClassPathResolvingEnabled(false))
-                .setEventBusOptions(new EventBusOptions().setHost(options.host()).setPort(0));
+                .setEventBusOptions(new EventBusOptions().setHost(address).setPort(0));
         return Vertx.builder().with(vertxOptions).withClusterManager(new HazelcastClusterManager(hazelcast))
                 .buildClustered().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }

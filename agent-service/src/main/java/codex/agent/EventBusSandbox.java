@@ -1,6 +1,7 @@
 package codex.agent;
 
 import codex.protocol.Addresses;
+import codex.protocol.BusRequests;
 import codex.protocol.Json;
 import codex.protocol.SandboxMessages.ApplyPatch;
 import codex.protocol.SandboxMessages.ExecCommand;
@@ -44,6 +45,9 @@ public final class EventBusSandbox implements SandboxGateway {
             if (listener != null) {
                 listener.accept(chunk);
             }
+            if (msg.replyAddress() != null) {
+                msg.reply(new JsonObject()); // the sandbox waits for this on a command's first chunk
+            }
         }).completion();
     }
 
@@ -53,7 +57,7 @@ public final class EventBusSandbox implements SandboxGateway {
                 command.timeoutMs(), command.permissions(), outputAddress, command.maxOutputBytes());
         listeners.put(command.execId(), output);
         long replyTimeout = command.timeoutMs() > 0 ? command.timeoutMs() + REPLY_SLACK_MS : NO_TIMEOUT_REPLY_MS;
-        return vertx.eventBus().<JsonObject>request(Addresses.SANDBOX_EXEC, Json.toJson(routed),
+        return BusRequests.<JsonObject>request(vertx, Addresses.SANDBOX_EXEC, Json.toJson(routed),
                         new DeliveryOptions().setSendTimeout(replyTimeout))
                 .map(reply -> Json.fromJson(reply.body(), ExecFinished.class))
                 .onComplete(ar -> listeners.remove(command.execId()));
@@ -66,14 +70,14 @@ public final class EventBusSandbox implements SandboxGateway {
 
     @Override
     public Future<PatchPlan> planPatch(PlanPatch request) {
-        return vertx.eventBus().<JsonObject>request(Addresses.SANDBOX_PLAN_PATCH, Json.toJson(request),
+        return BusRequests.<JsonObject>request(vertx, Addresses.SANDBOX_PLAN_PATCH, Json.toJson(request),
                         new DeliveryOptions().setSendTimeout(120_000))
                 .map(reply -> Json.fromJson(reply.body(), PatchPlan.class));
     }
 
     @Override
     public Future<PatchApplied> applyPatch(ApplyPatch request) {
-        return vertx.eventBus().<JsonObject>request(Addresses.SANDBOX_APPLY_PATCH, Json.toJson(request),
+        return BusRequests.<JsonObject>request(vertx, Addresses.SANDBOX_APPLY_PATCH, Json.toJson(request),
                         new DeliveryOptions().setSendTimeout(120_000))
                 .map(reply -> Json.fromJson(reply.body(), PatchApplied.class));
     }

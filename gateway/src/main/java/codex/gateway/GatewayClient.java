@@ -1,6 +1,7 @@
 package codex.gateway;
 
 import codex.protocol.Addresses;
+import codex.protocol.BusRequests;
 import codex.protocol.Event;
 import codex.protocol.Json;
 import codex.protocol.SessionConfig;
@@ -29,13 +30,13 @@ public final class GatewayClient {
         if (resumeSessionId != null) {
             body.put("resume_session_id", resumeSessionId);
         }
-        return vertx.eventBus().<JsonObject>request(Addresses.GATEWAY_CREATE_SESSION, body, CALL)
+        return BusRequests.<JsonObject>request(vertx, Addresses.GATEWAY_CREATE_SESSION, body, CALL)
                 .map(reply -> reply.body().getString("session_id"));
     }
 
     public Future<Void> submit(String sessionId, Submission submission) {
         JsonObject body = new JsonObject().put("session_id", sessionId).put("submission", Json.toJson(submission));
-        return vertx.eventBus().<JsonObject>request(Addresses.GATEWAY_SUBMIT, body, CALL).mapEmpty();
+        return BusRequests.<JsonObject>request(vertx, Addresses.GATEWAY_SUBMIT, body, CALL).mapEmpty();
     }
 
     /**
@@ -64,7 +65,7 @@ public final class GatewayClient {
             }
         });
         return consumer.completion()
-                .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.GATEWAY_REPLAY,
+                .compose(v -> BusRequests.<JsonObject>request(vertx, Addresses.GATEWAY_REPLAY,
                         new JsonObject().put("session_id", sessionId).put("after_seq", afterSeq), CALL))
                 .map(reply -> {
                     reply.body().getJsonArray("events").forEach(e -> state.deliver((JsonObject) e));

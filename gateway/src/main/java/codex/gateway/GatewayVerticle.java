@@ -1,6 +1,7 @@
 package codex.gateway;
 
 import codex.protocol.Addresses;
+import codex.protocol.BusRequests;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -49,7 +50,7 @@ public class GatewayVerticle extends VerticleBase {
                 .put("session_id", sessionId)
                 .put("config", body.getJsonObject("config"))
                 .put("resume", resumeId != null);
-        vertx.eventBus().<JsonObject>request(Addresses.AGENT_OPEN_SESSION, open, AGENT_CALL)
+        BusRequests.<JsonObject>request(vertx, Addresses.AGENT_OPEN_SESSION, open, AGENT_CALL)
                 .onSuccess(reply -> {
                     String agentAddress = reply.body().getString("agent_address");
                     if (agentAddress != null) {
@@ -76,9 +77,9 @@ public class GatewayVerticle extends VerticleBase {
         // address serves gateways that did not open the session themselves
         String agentAddress = agentOf.get(sessionId);
         Future<io.vertx.core.eventbus.Message<JsonObject>> relayed = agentAddress != null
-                ? vertx.eventBus().request(agentAddress, new JsonObject().put("session_id", sessionId)
+                ? BusRequests.<JsonObject>request(vertx, agentAddress, new JsonObject().put("session_id", sessionId)
                         .put("submission", submission), AGENT_CALL)
-                : vertx.eventBus().request(Addresses.agentSession(sessionId), submission, AGENT_CALL);
+                : BusRequests.<JsonObject>request(vertx, Addresses.agentSession(sessionId), submission, AGENT_CALL);
         relayed
                 .onSuccess(reply -> msg.reply(reply.body()))
                 .onFailure(err -> msg.fail(404, "session " + sessionId + " is not open: " + err.getMessage()));

@@ -78,11 +78,12 @@ public class SandboxVerticle extends VerticleBase {
         Context context = vertx.getOrCreateContext();
         Utf8StreamDecoder out = new Utf8StreamDecoder();
         Utf8StreamDecoder err = new Utf8StreamDecoder();
-        OutputListener listener = cmd.outputAddress() == null ? OutputListener.NONE : (stream, chunk) -> {
+        ChunkStream chunks = cmd.outputAddress() == null ? null : new ChunkStream(vertx, cmd.outputAddress());
+        OutputListener listener = chunks == null ? OutputListener.NONE : (stream, chunk) -> {
             Utf8StreamDecoder decoder = stream == OutputListener.Stream.STDOUT ? out : err;
             String text = decoder.decode(chunk);
             if (!text.isEmpty()) {
-                vertx.eventBus().send(cmd.outputAddress(), Json.toJson(new OutputChunk(cmd.execId(),
+                chunks.send(Json.toJson(new OutputChunk(cmd.execId(),
                         stream == OutputListener.Stream.STDOUT ? "stdout" : "stderr", text)));
             }
         };
@@ -100,7 +101,9 @@ public class SandboxVerticle extends VerticleBase {
             if (cancelledWhileStarting) {
                 handle.cancel();
             }
-            handle.result().whenComplete((result, failure) -> context.runOnContext(v -> {
+            handle.result().whenComplete((result, failure) -> context.runOnContext(v -> (chunks == null
+                    ? Future.<Void>succeededFuture() : chunks.drained()).onComplete(drained -> {
+                // the result goes after the output it summarises
                 running.remove(cmd.execId());
                 if (failure != null) {
                     msg.reply(Json.toJson(failedToStart(cmd.execId(), failure.getMessage())));
@@ -109,7 +112,7 @@ public class SandboxVerticle extends VerticleBase {
                             result.timedOut(), result.cancelled(), result.durationMs(), result.stdout(), result.stderr(),
                             result.droppedBytes(), result.sandboxDenied(), null)));
                 }
-            }));
+            })));
         });
     }
 

@@ -37,6 +37,7 @@ final class Landlock {
     static final long NET_CONNECT_TCP = 1L << 1;
 
     // LANDLOCK_SCOPE_* (ABI 6)
+    static final long SCOPE_ABSTRACT_UNIX_SOCKET = 1L << 0;
     static final long SCOPE_SIGNAL = 1L << 1;
 
     static final long READ = EXECUTE | READ_FILE | READ_DIR;

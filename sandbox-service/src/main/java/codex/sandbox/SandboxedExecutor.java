@@ -353,7 +353,10 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
             long handledFs = policy.restrictsFilesystem() ? Landlock.fsRights(abi) : 0;
             long handledNet = policy.restrictsNetwork() && abi >= 4
                     ? Landlock.NET_BIND_TCP | Landlock.NET_CONNECT_TCP : 0;
-            long scoped = abi >= 6 ? Landlock.SCOPE_SIGNAL : 0;
+            // without network-full-access, abstract unix sockets of processes outside the sandbox are
+            // out of reach too (an abstract socket is a network endpoint with no file to guard it)
+            long scoped = abi < 6 ? 0 : Landlock.SCOPE_SIGNAL
+                    | (policy.restrictsNetwork() ? Landlock.SCOPE_ABSTRACT_UNIX_SOCKET : 0);
             if ((handledFs | handledNet | scoped) == 0) {
                 return -1;
             }

@@ -780,22 +780,47 @@ class EscapeAttemptsTest {
         }
 
         @Test
-        void abstractUnixSocketsOfOtherProcessesCanBeReached_documentedLimit() throws Exception {
-            // Allowed by design (only signals are scoped): X11, D-Bus and others listen there.
-            String name = "codex-escape-" + UUID.randomUUID();
+        void abstractUnixSocketsOfOtherProcessesAreOutOfReachWithoutNetworkPermission() throws Exception {
+            assumeTrue(Files.isExecutable(Path.of(PERL)), "perl is needed");
+            assumeTrue(SandboxSupport.probe().landlockAbi() >= 6, "abstract socket scoping needs Landlock ABI 6");
+            String client = "use Socket; socket(my $s, AF_UNIX, SOCK_STREAM, 0) or die; "
+                    + "connect($s, pack_sockaddr_un(\"\\0\" . $ARGV[0])) or die \"connect: $!\\n\"; "
+                    + "syswrite($s, \"abstract hello\\n\");";
+            Process refused = abstractListener("codex-escape-" + UUID.randomUUID());
+            String refusedName = listenerNames.get(refused);
+            ExecResult denied = perl(CWD_ONLY, client, refusedName);
+            assertTrue(denied.exitCode() != 0 && denied.stderr().contains("connect:"), describe(denied));
+            refused.destroy();
+
+            Process allowed = abstractListener("codex-escape-" + UUID.randomUUID());
+            ExecResult ok = perl(perms("disk-write-cwd", "network-full-access"), client, listenerNames.get(allowed));
+            assertEquals(0, ok.exitCode(), describe(ok));
+            assertTrue(allowed.waitFor(5, TimeUnit.SECONDS));
+            assertEquals("abstract hello\n", new String(allowed.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+
+        @Test
+        void abstractUnixSocketsCreatedInsideTheCommandKeepWorking() {
+            // a tool's own IPC over an abstract socket (server and client both in the sandbox)
+            ExecResult r = perl(CWD_ONLY, "use Socket; my $n = \"\\0codex-inner-$$\"; "
+                    + "socket(my $s, AF_UNIX, SOCK_STREAM, 0) or die; bind($s, pack_sockaddr_un($n)) or die \"bind: $!\"; "
+                    + "listen($s, 1) or die; if (fork() == 0) { socket(my $c, AF_UNIX, SOCK_STREAM, 0) or die; "
+                    + "connect($c, pack_sockaddr_un($n)) or die \"connect: $!\"; syswrite($c, \"inner\\n\"); exit 0; } "
+                    + "accept(my $a, $s) or die; print scalar <$a>;");
+            assertEquals("inner\n", r.stdout(), describe(r));
+        }
+
+        private final java.util.Map<Process, String> listenerNames = new java.util.HashMap<>();
+
+        private Process abstractListener(String name) throws IOException {
             String server = "use Socket; socket(my $s, AF_UNIX, SOCK_STREAM, 0) or die; "
                     + "bind($s, pack_sockaddr_un(\"\\0\" . $ARGV[0])) or die \"bind: $!\"; listen($s, 1); "
                     + "print \"listening\\n\"; $| = 1; accept(my $c, $s); my $line = <$c>; print $line;";
-            assumeTrue(Files.isExecutable(Path.of(PERL)), "perl is needed");
             Process listener = new ProcessBuilder(PERL, "-e", server, name).start();
             started.add(listener);
+            listenerNames.put(listener, name);
             assertEquals("listening\n", new String(listener.getInputStream().readNBytes(10), StandardCharsets.UTF_8));
-            ExecResult r = perl(CWD_ONLY, "use Socket; socket(my $s, AF_UNIX, SOCK_STREAM, 0) or die; "
-                    + "connect($s, pack_sockaddr_un(\"\\0\" . $ARGV[0])) or die \"connect: $!\\n\"; "
-                    + "syswrite($s, \"abstract hello\\n\");", name);
-            assertEquals(0, r.exitCode(), describe(r));
-            assertTrue(listener.waitFor(5, TimeUnit.SECONDS));
-            assertEquals("abstract hello\n", new String(listener.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            return listener;
         }
     }
 

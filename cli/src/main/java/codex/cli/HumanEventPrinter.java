@@ -11,6 +11,8 @@ import java.util.List;
  */
 public final class HumanEventPrinter {
     static final int OUTPUT_HEAD_LINES = 5;
+    static final long PROGRESS_EVERY_MS = 10_000;
+    private LiveOutput live;
     private final PrintStream err;
     private boolean midLine;
     private boolean streamedThisMessage;
@@ -71,10 +73,29 @@ public final class HumanEventPrinter {
             endLine();
             err.println("exec " + ShellQuote.join(b.command()) + (b.sandboxed() ? "" : "   (outside the sandbox)")
                     + "  in " + b.cwd());
+            live = new LiveOutput(event.ts());
+        } else if (msg instanceof EventMsg.ExecCommandOutputDelta d) {
+            if (live != null) {
+                live.add(d.chunk(), event.ts());
+            }
         } else if (msg instanceof EventMsg.ExecCommandEnd e) {
             String status = e.timedOut() ? "timed out" : "exit " + e.exitCode();
+            String output = e.exitCode() == 0 ? e.stdout()
+                    : (e.stderr() == null || e.stderr().isBlank() ? e.stdout() : e.stderr());
+            if (live == null || live.lines == 0) {
+                printHead(output); // no live output came (a quick command, or a front end that did not stream)
+            } else {
+                live.finish(event.ts());
+                if (live.lines > live.shown) {
+                    if (e.exitCode() != 0) {
+                        printTail(output, live.lines - live.shown);
+                    } else {
+                        err.println("  │ … (" + (live.lines - live.shown) + " more lines)");
+                    }
+                }
+            }
+            live = null;
             err.println("  " + status + " · " + e.durationMs() + " ms" + (e.sandboxDenied() ? " · refused by the sandbox" : ""));
-            printHead(e.exitCode() == 0 ? e.stdout() : (e.stderr() == null || e.stderr().isBlank() ? e.stdout() : e.stderr()));
         } else if (msg instanceof EventMsg.PatchApplyBegin b) {
             endLine();
             err.println("apply_patch" + (b.autoApproved() ? " (auto-approved)" : ""));
@@ -103,6 +124,60 @@ public final class HumanEventPrinter {
             printTokens();
         }
         err.flush();
+    }
+
+    /**
+     * A running command's output as it arrives: the first lines are shown at once, then a progress
+     * line at most every {@link #PROGRESS_EVERY_MS} of output, so long builds visibly move.
+     */
+    private final class LiveOutput {
+        private final long startedAt;
+        private final StringBuilder partial = new StringBuilder();
+        private long lastProgressAt;
+        int lines;
+        int shown;
+
+        LiveOutput(long startedAt) {
+            this.startedAt = startedAt;
+            this.lastProgressAt = startedAt;
+        }
+
+        void add(String chunk, long ts) {
+            partial.append(chunk);
+            int nl;
+            while ((nl = partial.indexOf("\n")) >= 0) {
+                line(partial.substring(0, nl), ts);
+                partial.delete(0, nl + 1);
+            }
+        }
+
+        void finish(long ts) {
+            if (partial.length() > 0) {
+                line(partial.toString(), ts);
+                partial.setLength(0);
+            }
+        }
+
+        private void line(String text, long ts) {
+            lines++;
+            if (shown < OUTPUT_HEAD_LINES) {
+                shown++;
+                err.println("  │ " + text);
+            } else if (ts - lastProgressAt >= PROGRESS_EVERY_MS) {
+                lastProgressAt = ts;
+                err.println("  … running for " + (ts - startedAt) / 1000 + " s, " + lines + " lines of output so far");
+            }
+            err.flush();
+        }
+    }
+
+    private void printTail(String output, int hidden) {
+        String[] all = output == null ? new String[0] : output.split("\n");
+        int from = Math.max(0, all.length - OUTPUT_HEAD_LINES);
+        err.println("  │ … (" + hidden + " more lines; the last ones:)");
+        for (int i = from; i < all.length; i++) {
+            err.println("  │ " + all[i]);
+        }
     }
 
     /** Whether an error event was already shown (so the caller need not repeat it). */

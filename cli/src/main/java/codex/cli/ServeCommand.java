@@ -119,8 +119,7 @@ public final class ServeCommand implements Callable<Integer> {
         System.out.println("codex-vertx API v1 listening on http://" + host + ":" + http.actualPort()
                 + "/api/v1 (token: " + tokenSource + ")");
         System.out.flush();
-        ServiceCommand.awaitStop();
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        ServiceCommand.runUntilStopped(vertx);
         return 0;
     }
 

@@ -48,16 +48,33 @@ public final class ServiceCommand implements Callable<Integer> {
         System.out.println("codex-vertx " + services.toString().toLowerCase(java.util.Locale.ROOT) + " joined cluster '"
                 + cluster.name + "' (pid " + ProcessHandle.current().pid() + ")");
         System.out.flush();
-        awaitStop();
-        vertx.close().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+        runUntilStopped(vertx);
         return 0;
     }
 
-    /** Blocks until Ctrl-C or SIGTERM. */
-    static void awaitStop() throws InterruptedException {
+    /**
+     * Blocks until Ctrl-C or SIGTERM, then closes Vert.x (undeploying every verticle, so session logs
+     * are flushed). On SIGTERM the JVM exits when its shutdown hooks end, so the hook itself waits
+     * for the close.
+     */
+    static void runUntilStopped(Vertx vertx) throws InterruptedException {
         CountDownLatch stop = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable close = () -> {
+            if (closing.compareAndSet(false, true)) {
+                try {
+                    vertx.close().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    System.err.println("warning: shutdown did not finish cleanly: " + e.getMessage());
+                }
+            }
+        };
         CtrlC.install(stop::countDown);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            close.run();
+        }));
         stop.await();
+        close.run();
     }
 }

@@ -104,7 +104,7 @@ class ServeEndToEndTest {
         return events;
     }
 
-    private static JsonObject await(BlockingQueue<JsonObject> events, Predicate<JsonObject> what, List<JsonObject> seen)
+    static JsonObject await(BlockingQueue<JsonObject> events, Predicate<JsonObject> what, List<JsonObject> seen)
             throws InterruptedException {
         long deadline = System.currentTimeMillis() + 30_000;
         while (System.currentTimeMillis() < deadline) {
@@ -120,7 +120,7 @@ class ServeEndToEndTest {
     }
 
     private static Predicate<JsonObject> type(String t) {
-        return e -> t.equals(e.getJsonObject("msg").getString("type"));
+        return e -> e.containsKey("msg") && t.equals(e.getJsonObject("msg").getString("type"));
     }
 
     @Test
@@ -188,6 +188,52 @@ class ServeEndToEndTest {
                     .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, list.statusCode());
             assertTrue(list.body().contains(id) && list.body().contains("make a file"), list.body());
+        }
+    }
+
+    @Test
+    void webSocketCarriesSubmissionsInAndEventsOut() throws Exception {
+        try (var model = new FakeModelServer(List.of(sse(textResponse("r1", "hello over websocket"))))) {
+            startServe(model);
+            HttpResponse<String> created = post("/sessions", new JsonObject().put("cwd", work.toString()), TOKEN);
+            assertEquals(201, created.statusCode(), created.body());
+            String id = new JsonObject(created.body()).getString("session_id");
+            BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+            java.net.http.WebSocket.Listener listener = new java.net.http.WebSocket.Listener() {
+                private final StringBuilder partial = new StringBuilder();
+
+                @Override
+                public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data,
+                                                                      boolean last) {
+                    partial.append(data);
+                    if (last) {
+                        frames.add(new JsonObject(partial.toString()));
+                        partial.setLength(0);
+                    }
+                    ws.request(1);
+                    return null;
+                }
+            };
+            java.net.http.WebSocket ws = http.newWebSocketBuilder().header("Authorization", "Bearer " + TOKEN)
+                    .buildAsync(URI.create(base.replace("http://", "ws://") + "/sessions/" + id + "/ws"), listener)
+                    .get(10, TimeUnit.SECONDS);
+            List<JsonObject> seen = new ArrayList<>();
+            await(frames, type("session_configured"), seen);
+            ws.sendText("{\"id\":\"w1\",\"op\":{\"type\":\"no_such_op\"}}", true).get(5, TimeUnit.SECONDS);
+            await(frames, f -> f.containsKey("error"), seen);
+            ws.sendText(new JsonObject().put("id", "w2").put("op", new JsonObject().put("type", "user_input")
+                    .put("items", List.of(new JsonObject().put("type", "text").put("text", "hi")))).encode(), true)
+                    .get(5, TimeUnit.SECONDS);
+            JsonObject done = await(frames, f -> f.containsKey("msg") && "task_complete".equals(
+                    f.getJsonObject("msg").getString("type")), seen);
+            assertEquals("hello over websocket", done.getJsonObject("msg").getString("last_agent_message"));
+            ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+
+            java.util.concurrent.CompletableFuture<java.net.http.WebSocket> unauthorized = http.newWebSocketBuilder()
+                    .buildAsync(URI.create(base.replace("http://", "ws://") + "/sessions/" + id + "/ws"), listener);
+            java.util.concurrent.ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> unauthorized.get(10, TimeUnit.SECONDS));
+            assertTrue(refused.getCause() instanceof java.net.http.WebSocketHandshakeException, refused.toString());
         }
     }
 }

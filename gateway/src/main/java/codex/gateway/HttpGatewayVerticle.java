@@ -54,6 +54,8 @@ public class HttpGatewayVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         router.get("/api/v1/health").handler(ctx -> json(ctx, 200, new JsonObject().put("ok", true)));
         router.route("/api/*").handler(this::authorize);
+        // before the body handler: an upgrade request has no body to read
+        router.get("/api/v1/sessions/:id/ws").handler(this::webSocket);
         router.route("/api/*").handler(BodyHandler.create().setBodyLimit(8 * 1024 * 1024));
         router.post("/api/v1/sessions").handler(this::createSession);
         router.get("/api/v1/sessions").handler(this::listSessions);
@@ -142,6 +144,52 @@ public class HttpGatewayVerticle extends VerticleBase {
             response.exceptionHandler(e -> close(consumer, heartbeat));
         }).onFailure(err -> response.end("event: error\ndata: " + new JsonObject().put("message", err.getMessage())
                 .encode() + "\n\n"));
+    }
+
+    /**
+     * Both directions on one connection: every event as a text frame (the same JSON as the SSE
+     * data), and every text frame from the client taken as a submission. {@code ?after=N} replays.
+     */
+    private void webSocket(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        long after = parseLong(ctx.request().getParam("after"), 0);
+        ctx.request().toWebSocket().onSuccess(ws -> {
+            var state = new Object() {
+                MessageConsumer<JsonObject> consumer;
+                boolean closed;
+            };
+            ws.closeHandler(v -> {
+                state.closed = true;
+                if (state.consumer != null) {
+                    state.consumer.unregister();
+                }
+            });
+            ws.textMessageHandler(text -> {
+                Submission submission;
+                try {
+                    submission = Json.decode(text, Submission.class);
+                    if (submission.op() == null) {
+                        throw new IllegalArgumentException("missing op");
+                    }
+                } catch (RuntimeException e) {
+                    ws.writeTextMessage(new JsonObject().put("error", new JsonObject().put("message",
+                            "not a valid submission: " + e.getMessage())).encode());
+                    return;
+                }
+                client.submit(id, submission).onFailure(err -> ws.writeTextMessage(new JsonObject()
+                        .put("error", new JsonObject().put("message", err.getMessage())).encode()));
+            });
+            client.subscribe(id, after, event -> {
+                if (!state.closed) {
+                    ws.writeTextMessage(Json.encode(event));
+                }
+            }).onSuccess(consumer -> {
+                state.consumer = consumer;
+                if (state.closed) {
+                    consumer.unregister();
+                }
+            });
+        }).onFailure(err -> error(ctx, 400, "WebSocket upgrade failed: " + err.getMessage()));
     }
 
     private void close(MessageConsumer<JsonObject> consumer, long heartbeat) {

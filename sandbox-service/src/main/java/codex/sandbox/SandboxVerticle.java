@@ -48,7 +48,14 @@ public class SandboxVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        executor = executorFactory.get();
+        // loading JNA and probing the kernel (a throwaway restricted thread) is blocking work
+        return vertx.executeBlocking(executorFactory::get).compose(created -> {
+            executor = created;
+            return registerConsumers();
+        });
+    }
+
+    private Future<?> registerConsumers() {
         var bus = vertx.eventBus();
         return Future.all(
                 bus.<JsonObject>consumer(Addresses.SANDBOX_EXEC, this::exec).completion(),

@@ -1,6 +1,5 @@
 package codex.cli;
 
-import codex.gateway.GatewayClient;
 import codex.protocol.ApprovalPolicy;
 import codex.protocol.Event;
 import codex.protocol.EventMsg;
@@ -8,8 +7,6 @@ import codex.protocol.Json;
 import codex.protocol.SandboxPermission;
 import codex.protocol.SessionConfig;
 import codex.protocol.Submission;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -126,85 +122,73 @@ public final class ExecCommand implements Callable<Integer> {
     }
 
     int run(SessionConfig session, String task, PrintStream out, PrintStream err, String resumeSessionId) {
-        Vertx vertx = Services.newLocalVertx();
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         HumanEventPrinter human = new HumanEventPrinter(err, showReasoning);
         var state = new Object() {
-            String sessionId;
             String lastMessage;
             String error;
+            boolean headerShown;
         };
-        Context context = vertx.getOrCreateContext();
-        GatewayClient client = new GatewayClient(vertx);
-        AtomicInteger interrupts = new AtomicInteger();
-        CtrlC.install(() -> {
-            if (interrupts.incrementAndGet() > 1 || state.sessionId == null) {
-                exit.complete(130);
-                return;
-            }
-            err.println();
-            err.println("interrupting… (press Ctrl-C again to quit at once)");
-            context.runOnContext(v -> client.submit(state.sessionId,
-                    new Submission("interrupt", new Submission.Op.Interrupt())));
-        });
-        context.runOnContext(v -> Services.deployAll(vertx, System.getenv())
-                .compose(x -> client.createSession(session, resumeSessionId))
-                .compose(id -> {
-                    state.sessionId = id;
-                    if (!json) {
-                        human.header(session.model(), session.provider().id(), session.cwd(), session.approvalPolicy(),
-                                session.sandboxPermissions(), id);
-                        human.prompt(task);
-                    }
-                    return client.subscribe(id, 0, event -> {
-                        if (event.msg() instanceof EventMsg.SessionConfigured sc && sc.resumed() && !json) {
-                            err.println("resumed session " + id + " (continuing after event " + (event.seq() - 1) + ")");
-                        }
-                        if (json) {
-                            out.println(Json.encode(event));
-                            out.flush();
-                        } else {
-                            human.print(event);
-                        }
-                        onEvent(event, exit, msg -> state.lastMessage = msg, e -> state.error = e);
-                    });
-                })
-                .compose(c -> client.submit(state.sessionId, new Submission("exec-1",
-                        Submission.Op.UserInput.text(task))))
-                .onFailure(e -> {
-                    state.error = e.getMessage();
-                    exit.complete(1);
-                }));
-        int code;
-        try {
-            code = exit.get();
-        } catch (Exception e) {
-            code = 1;
-        }
-        if (code == 0) {
-            if (!json && (System.console() == null) && state.lastMessage != null) {
-                out.println(state.lastMessage);
-            }
-            if (outputLastMessage != null) {
-                try {
-                    Files.writeString(outputLastMessage, state.lastMessage == null ? "" : state.lastMessage);
-                } catch (IOException e) {
-                    err.println("error: could not write --output-last-message file: " + e.getMessage());
-                    code = 1;
+        try (LocalSession local = new LocalSession()) {
+            AtomicInteger interrupts = new AtomicInteger();
+            CtrlC.install(() -> {
+                if (interrupts.incrementAndGet() > 1 || local.id() == null) {
+                    exit.complete(130);
+                    return;
                 }
+                err.println();
+                err.println("interrupting… (press Ctrl-C again to quit at once)");
+                local.submit(new Submission("interrupt", new Submission.Op.Interrupt()));
+            });
+            local.open(session, resumeSessionId, event -> {
+                if (json) {
+                    out.println(Json.encode(event));
+                    out.flush();
+                } else {
+                    if (event.msg() instanceof EventMsg.SessionConfigured sc && !state.headerShown) {
+                        state.headerShown = true;
+                        human.header(session.model(), session.provider().id(), session.cwd(), session.approvalPolicy(),
+                                session.sandboxPermissions(), sc.sessionId());
+                        human.prompt(task);
+                        if (sc.resumed()) {
+                            err.println("resumed session " + sc.sessionId() + " (continuing after event "
+                                    + (event.seq() - 1) + ")");
+                        }
+                    }
+                    human.print(event);
+                }
+                onEvent(event, exit, msg -> state.lastMessage = msg, e -> state.error = e);
+            }).compose(id -> local.submit(new Submission("exec-1", Submission.Op.UserInput.text(task))))
+                    .onFailure(e -> {
+                        state.error = e.getMessage();
+                        exit.complete(1);
+                    });
+            int code;
+            try {
+                code = exit.get();
+            } catch (Exception e) {
+                code = 1;
             }
-        } else if (state.error != null && (json || !human.shownError())) {
-            err.println("error: " + state.error);
-        } else if (code == 130) {
-            err.println("interrupted");
+            if (code == 0) {
+                if (!json && (System.console() == null) && state.lastMessage != null) {
+                    out.println(state.lastMessage);
+                }
+                if (outputLastMessage != null) {
+                    try {
+                        Files.writeString(outputLastMessage, state.lastMessage == null ? "" : state.lastMessage);
+                    } catch (IOException e) {
+                        err.println("error: could not write --output-last-message file: " + e.getMessage());
+                        code = 1;
+                    }
+                }
+            } else if (state.error != null && (json || !human.shownError())) {
+                err.println("error: " + state.error);
+            } else if (code == 130) {
+                err.println("interrupted");
+            }
+            out.flush();
+            return code;
         }
-        out.flush();
-        try {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception ignored) {
-            // exiting anyway; a stuck close must not keep the user waiting
-        }
-        return code;
     }
 
     private static void onEvent(Event event, CompletableFuture<Integer> exit,

@@ -1,19 +1,15 @@
 package codex.cli;
 
-import codex.gateway.GatewayClient;
 import codex.protocol.Event;
 import codex.protocol.EventMsg;
 import codex.protocol.SessionConfig;
 import codex.protocol.Submission;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,42 +37,22 @@ final class InteractiveClient {
     }
 
     int run(String firstPrompt) throws Exception {
-        Vertx vertx = Services.newLocalVertx();
-        Context context = vertx.getOrCreateContext();
-        GatewayClient client = new GatewayClient(vertx);
-        CompletableFuture<String> opened = new CompletableFuture<>();
         AtomicBoolean turnRunning = new AtomicBoolean();
-        var ids = new Object() {
-            volatile String sessionId;
-            int submissions;
-        };
-        CtrlC.install(() -> {
-            if (turnRunning.get() && ids.sessionId != null) {
+        int submissions = 0;
+        try (LocalSession local = new LocalSession()) {
+            CtrlC.install(() -> {
                 out.println();
-                out.println("interrupting… (Ctrl-C again at the prompt quits)");
-                context.runOnContext(v -> client.submit(ids.sessionId, new Submission("interrupt", new Submission.Op.Interrupt())));
-            } else {
-                out.println();
-                System.exit(130);
-            }
-        });
-        context.runOnContext(v -> Services.deployAll(vertx, System.getenv())
-                .compose(x -> client.createSession(session, null))
-                .compose(id -> {
-                    ids.sessionId = id;
-                    return client.subscribe(id, 0, this::onEvent).map(id);
-                })
-                .onComplete(ar -> {
-                    if (ar.succeeded()) {
-                        opened.complete(ar.result());
-                    } else {
-                        opened.completeExceptionally(ar.cause());
-                    }
-                }));
-        try {
+                if (turnRunning.get() && local.id() != null) {
+                    out.println("interrupting… (Ctrl-C again at the prompt quits)");
+                    local.submit(new Submission("interrupt", new Submission.Op.Interrupt()));
+                } else {
+                    System.exit(130);
+                }
+            });
             String sessionId;
             try {
-                sessionId = opened.get(60, TimeUnit.SECONDS);
+                sessionId = local.open(session, null, this::onEvent).toCompletionStage().toCompletableFuture()
+                        .get(60, TimeUnit.SECONDS);
             } catch (Exception e) {
                 out.println("error: could not start the session: " + (e.getCause() != null ? e.getCause().getMessage() : e));
                 return 1;
@@ -102,20 +78,14 @@ final class InteractiveClient {
                     out.println("› " + prompt);
                 }
                 turnRunning.set(true);
-                String text = prompt;
-                String subId = "input-" + (++ids.submissions);
-                context.runOnContext(v -> client.submit(sessionId, new Submission(subId, Submission.Op.UserInput.text(text))));
+                local.submit(new Submission("input-" + (++submissions), Submission.Op.UserInput.text(prompt)));
                 prompt = null;
-                awaitTurnEnd(client, context, sessionId);
+                awaitTurnEnd(local);
                 turnRunning.set(false);
             }
-            CompletableFuture<Void> shut = new CompletableFuture<>();
-            context.runOnContext(v -> client.submit(sessionId, new Submission("bye", new Submission.Op.Shutdown()))
-                    .onComplete(ar -> shut.complete(null)));
-            shut.get(5, TimeUnit.SECONDS);
+            local.submit(new Submission("bye", new Submission.Op.Shutdown()))
+                    .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
             return 0;
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }
 
@@ -129,7 +99,7 @@ final class InteractiveClient {
     }
 
     /** Answers approval questions until the turn ends. */
-    private void awaitTurnEnd(GatewayClient client, Context context, String sessionId) throws Exception {
+    private void awaitTurnEnd(LocalSession local) throws Exception {
         while (true) {
             EventMsg msg = needsUser.take().msg();
             if (msg instanceof EventMsg.TaskComplete || msg instanceof EventMsg.TurnAborted) {
@@ -153,7 +123,7 @@ final class InteractiveClient {
             Submission answer = new Submission("approval-" + callId, isPatch
                     ? new Submission.Op.PatchApproval(callId, decision)
                     : new Submission.Op.ExecApproval(callId, decision));
-            context.runOnContext(v -> client.submit(sessionId, answer));
+            local.submit(answer);
         }
     }
 

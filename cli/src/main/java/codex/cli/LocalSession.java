@@ -1,0 +1,60 @@
+package codex.cli;
+
+import codex.gateway.GatewayClient;
+import codex.protocol.Event;
+import codex.protocol.SessionConfig;
+import codex.protocol.Submission;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Every service in this JVM and one session on them, used the way any front end uses the
+ * gateway: open (or resume) it, follow its events, send submissions. Callable from any thread;
+ * the gateway client always runs on one Vert.x context.
+ */
+final class LocalSession implements AutoCloseable {
+    private final Vertx vertx = Services.newLocalVertx();
+    private final Context context = vertx.getOrCreateContext();
+    private final GatewayClient client = new GatewayClient(vertx);
+    private volatile String id;
+
+    /** Deploys the services, opens the session and delivers its events from the first one on. */
+    Future<String> open(SessionConfig config, String resumeSessionId, Consumer<Event> onEvent) {
+        Promise<String> opened = Promise.promise();
+        context.runOnContext(v -> Services.deployAll(vertx, System.getenv())
+                .compose(x -> client.createSession(config, resumeSessionId))
+                .compose(sessionId -> {
+                    id = sessionId;
+                    return client.subscribe(sessionId, 0, onEvent).map(sessionId);
+                })
+                .onComplete(opened));
+        return opened.future();
+    }
+
+    /** The session's id once it is open, else null. */
+    String id() {
+        return id;
+    }
+
+    /** Completes when the gateway has accepted the submission. */
+    Future<Void> submit(Submission submission) {
+        Promise<Void> accepted = Promise.promise();
+        context.runOnContext(v -> client.submit(id, submission).onComplete(accepted));
+        return accepted.future();
+    }
+
+    @Override
+    public void close() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception ignored) {
+            // exiting anyway; a stuck close must not keep the user waiting
+        }
+    }
+}

@@ -1,10 +1,8 @@
 package codex.cli;
 
 import codex.config.CodexConfig;
-import codex.config.ModelProviderInfo;
 import codex.config.ProjectDocs;
 import codex.protocol.ApprovalPolicy;
-import codex.protocol.ProviderSpec;
 import codex.protocol.SandboxPermission;
 import codex.protocol.SessionConfig;
 import java.nio.file.Path;
@@ -15,16 +13,10 @@ public final class SessionConfigs {
     private SessionConfigs() {
     }
 
-    public static ProviderSpec providerSpec(ModelProviderInfo p) {
-        return new ProviderSpec(p.id(), p.name(), p.baseUrl(), p.envKey(), p.envKeyInstructions(),
-                p.wireApi().wireName, p.queryParams(), p.httpHeaders(), p.envHttpHeaders(),
-                p.requestMaxRetries(), p.streamMaxRetries(), p.streamIdleTimeoutMs());
-    }
-
     public static SessionConfig of(CodexConfig config, Path cwd, ApprovalPolicy policy, List<SandboxPermission> perms) {
         String docs = ProjectDocs.load(config.codexHome(), cwd, config.projectDocMaxBytes());
         String instructions = join(config.instructions(), docs);
-        return new SessionConfig(config.model(), providerSpec(config.provider()), policy.wireName,
+        return new SessionConfig(config.model(), config.provider().toSpec(), policy.wireName,
                 SandboxPermission.toStrings(perms), cwd.toString(), config.disableResponseStorage(), null,
                 instructions, config.notifyCommand(),
                 config.reasoningEffort() == null ? null : config.reasoningEffort().wireName,

@@ -1,12 +1,10 @@
 package codex.config;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import codex.protocol.ProviderSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * One resolved model provider: a built-in, a {@code [model_providers.NAME]} table, or both merged.
@@ -53,66 +51,37 @@ public record ModelProviderInfo(
         return map == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(map));
     }
 
+    /** This provider as the session contract carries it to the agent (which resolves keys and URLs). */
+    public ProviderSpec toSpec() {
+        return new ProviderSpec(id, name, baseUrl, envKey, envKeyInstructions, wireApi.wireName, queryParams,
+                httpHeaders, envHttpHeaders, requestMaxRetries, streamMaxRetries, streamIdleTimeoutMs);
+    }
+
     /** True when the provider names an environment variable for its API key. */
     public boolean requiresApiKey() {
-        return envKey != null && !envKey.isBlank();
+        return toSpec().requiresApiKey();
     }
 
-    /** The API key from {@code env[envKey]}, trimmed; empty if none is needed or it is unset/blank. */
+    /** See {@link ProviderSpec#apiKey}. */
     public Optional<String> apiKey(Map<String, String> env) {
-        if (!requiresApiKey()) {
-            return Optional.empty();
-        }
-        String value = env.get(envKey);
-        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+        return toSpec().apiKey(env);
     }
 
-    /** What to tell the user when {@link #apiKey} is empty but a key is required. */
+    /** See {@link ProviderSpec#missingKeyMessage}. */
     public String missingKeyMessage() {
-        if (!requiresApiKey()) {
-            return "provider '" + id + "' needs no API key";
-        }
-        String message = envKey + " is not set: export it, or pick another provider with -c model_provider=...";
-        if (envKeyInstructions != null && !envKeyInstructions.isBlank()) {
-            message += "\n" + envKeyInstructions.strip();
-        }
-        return message;
+        return toSpec().missingKeyMessage();
     }
 
-    /**
-     * Static {@code http_headers} plus every {@code env_http_headers} entry whose variable is set
-     * and non-blank (the environment one wins when both name the same header).
-     */
+    /** See {@link ProviderSpec#resolvedHeaders}. */
     public Map<String, String> resolvedHeaders(Map<String, String> env) {
-        Map<String, String> headers = new LinkedHashMap<>(httpHeaders);
-        envHttpHeaders.forEach((header, variable) -> {
-            String value = env.get(variable);
-            if (value != null && !value.isBlank()) {
-                headers.put(header, value.trim());
-            }
-        });
-        return java.util.Collections.unmodifiableMap(headers);
+        return toSpec().resolvedHeaders(env);
     }
 
-    /**
-     * The full request URL: base_url without trailing slash, the wire API's path
-     * ({@code /responses} or {@code /chat/completions}) and the URL-encoded query_params.
-     */
+    /** The full request URL: base_url, the wire API's path and the URL-encoded query_params. */
     public String requestUrl() {
         if (baseUrl == null) {
             throw new ConfigException("model provider '" + id + "' has no base_url");
         }
-        String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        String url = base + wireApi.path;
-        if (queryParams.isEmpty()) {
-            return url;
-        }
-        return url + "?" + queryParams.entrySet().stream()
-                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
-                .collect(Collectors.joining("&"));
-    }
-
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+        return toSpec().url(wireApi.path);
     }
 }

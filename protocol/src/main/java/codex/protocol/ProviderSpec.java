@@ -1,6 +1,12 @@
 package codex.protocol;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * A model provider as the agent needs it, resolved from config. The API key itself never
@@ -26,5 +32,61 @@ public record ProviderSpec(
         queryParams = queryParams == null ? Map.of() : Map.copyOf(queryParams);
         httpHeaders = httpHeaders == null ? Map.of() : Map.copyOf(httpHeaders);
         envHttpHeaders = envHttpHeaders == null ? Map.of() : Map.copyOf(envHttpHeaders);
+    }
+
+    /** True when the provider names an environment variable for its API key. */
+    public boolean requiresApiKey() {
+        return envKey != null && !envKey.isBlank();
+    }
+
+    /** The API key from {@code env[envKey]}, trimmed; empty if none is needed or it is unset/blank. */
+    public Optional<String> apiKey(Map<String, String> env) {
+        if (!requiresApiKey()) {
+            return Optional.empty();
+        }
+        String value = env.get(envKey);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    /** What to tell the user when {@link #apiKey} is empty but a key is required. */
+    public String missingKeyMessage() {
+        if (!requiresApiKey()) {
+            return "provider '" + id + "' needs no API key";
+        }
+        String message = envKey + " is not set: export it, or pick another provider with -c model_provider=...";
+        if (envKeyInstructions != null && !envKeyInstructions.isBlank()) {
+            message += "\n" + envKeyInstructions.strip();
+        }
+        return message;
+    }
+
+    /**
+     * Static {@code http_headers} plus every {@code env_http_headers} entry whose variable is set
+     * and non-blank (the environment one wins when both name the same header).
+     */
+    public Map<String, String> resolvedHeaders(Map<String, String> env) {
+        Map<String, String> headers = new LinkedHashMap<>(httpHeaders);
+        envHttpHeaders.forEach((header, variable) -> {
+            String value = env.get(variable);
+            if (value != null && !value.isBlank()) {
+                headers.put(header, value.trim());
+            }
+        });
+        return Collections.unmodifiableMap(headers);
+    }
+
+    /** base_url without a trailing slash, then {@code path}, then the URL-encoded query_params. */
+    public String url(String path) {
+        String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        if (queryParams.isEmpty()) {
+            return base + path;
+        }
+        return base + path + "?" + queryParams.entrySet().stream()
+                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+                .collect(Collectors.joining("&"));
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

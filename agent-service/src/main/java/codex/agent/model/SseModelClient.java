@@ -11,7 +11,6 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -58,12 +57,9 @@ public abstract class SseModelClient implements ModelClient {
     @Override
     public Future<ModelResponse> stream(ModelRequest request, Consumer<ModelEvent> events, Consumer<String> notices) {
         cancelled = false;
-        Optional<String> key = apiKey();
-        if (provider.envKey() != null && !provider.envKey().isBlank() && key.isEmpty()) {
-            String hint = provider.envKeyInstructions() != null ? " " + provider.envKeyInstructions() : "";
-            return Future.failedFuture(ModelException.fatal(provider.envKey() + " is not set: export " + provider.envKey()
-                    + " with your API key for provider '" + provider.id() + "', or choose another provider with "
-                    + "-c model_provider=NAME." + hint));
+        Optional<String> key = provider.apiKey(env);
+        if (provider.requiresApiKey() && key.isEmpty()) {
+            return Future.failedFuture(ModelException.fatal(provider.missingKeyMessage()));
         }
         Buffer body = requestBody(request).toBuffer();
         return attempt(request, body, key.orElse(null), events, notices, 0, 0);
@@ -80,32 +76,11 @@ public abstract class SseModelClient implements ModelClient {
         }
     }
 
-    private Optional<String> apiKey() {
-        if (provider.envKey() == null || provider.envKey().isBlank()) {
-            return Optional.empty();
-        }
-        String v = env.get(provider.envKey());
-        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
-    }
-
-    String url() {
-        String base = provider.baseUrl().endsWith("/") ? provider.baseUrl().substring(0, provider.baseUrl().length() - 1)
-                : provider.baseUrl();
-        StringBuilder url = new StringBuilder(base).append(path());
-        char sep = url.indexOf("?") >= 0 ? '&' : '?';
-        for (var e : provider.queryParams().entrySet()) {
-            url.append(sep).append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)).append('=')
-                    .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
-            sep = '&';
-        }
-        return url.toString();
-    }
-
     private Future<ModelResponse> attempt(ModelRequest request, Buffer body, String key, Consumer<ModelEvent> events,
                                           Consumer<String> notices, int requestRetries, int streamRetries) {
         Promise<ModelResponse> result = Promise.promise();
         StreamDecoder decoder = newDecoder(events);
-        String url = url();
+        String url = provider.url(path());
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
                 .setIdleTimeout(provider.streamIdleTimeoutMs() > 0 ? provider.streamIdleTimeoutMs() : 300_000)
                 .putHeader("Content-Type", "application/json")
@@ -113,13 +88,7 @@ public abstract class SseModelClient implements ModelClient {
         if (key != null) {
             options.putHeader("Authorization", "Bearer " + key);
         }
-        provider.httpHeaders().forEach(options::putHeader);
-        provider.envHttpHeaders().forEach((header, var) -> {
-            String v = env.get(var);
-            if (v != null && !v.isBlank()) {
-                options.putHeader(header, v);
-            }
-        });
+        provider.resolvedHeaders(env).forEach(options::putHeader);
         if (request.sessionId() != null) {
             options.putHeader("session_id", request.sessionId());
         }

@@ -6,7 +6,6 @@ import codex.config.ConfigLoader;
 import codex.config.ConfigOptions;
 import codex.gateway.HttpGatewayVerticle;
 import codex.protocol.ApprovalPolicy;
-import codex.protocol.SandboxPermission;
 import codex.protocol.SessionConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -105,7 +104,7 @@ public final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         boolean agentHere = services.contains(Services.Service.AGENT);
-        HttpGatewayVerticle http = new HttpGatewayVerticle(request -> sessionFor(request, env, agentHere), this::recorded,
+        HttpGatewayVerticle http = new HttpGatewayVerticle(request -> sessionFor(request, env, agentHere), limit -> recorded(base.codexHome(), limit),
                 token, host, port);
         try {
             Services.deploy(vertx, env, services).compose(v -> vertx.deployVerticle(http))
@@ -135,17 +134,15 @@ public final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("cwd must be an absolute path of an existing folder: " + cwdText);
         }
         List<String> sessionOverrides = new ArrayList<>(overrides);
-        JsonArray extra = request.getJsonArray("config", new JsonArray());
-        extra.forEach(o -> sessionOverrides.add(String.valueOf(o)));
-        JsonArray perms = request.getJsonArray("sandbox_permissions");
-        List<SandboxPermission> permissions = perms == null ? null
-                : SandboxPermission.parseAll(perms.stream().map(String::valueOf).toList());
+        request.getJsonArray("config", new JsonArray()).forEach(o -> sessionOverrides.add(String.valueOf(o)));
+        JsonArray perms = request.getJsonArray("sandbox_permissions", new JsonArray());
         String policy = request.getString("approval_policy");
         CodexConfig config;
         try {
-            config = ConfigLoader.load(new ConfigOptions(null, env, sessionOverrides,
-                    request.getString("profile", profile), request.getString("model"), null,
-                    policy == null ? null : ApprovalPolicy.parse(policy), permissions));
+            config = SessionSetup.loadConfig(new SessionSetup.Options(cwd, true, sessionOverrides,
+                    request.getString("profile", profile), request.getString("model"),
+                    perms.stream().map(String::valueOf).toList(), false,
+                    policy == null ? null : ApprovalPolicy.parse(policy), "codex serve"), env);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -153,17 +150,15 @@ public final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the server cannot reach the model: " + config.provider().missingKeyMessage());
         }
         try {
-            return SessionConfigs.of(config, cwd.toRealPath(), config.approvalPolicy(), config.sandboxPermissions());
+            return SessionConfigs.of(config, cwd.toRealPath());
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot use cwd " + cwdText + ": " + e.getMessage());
         }
     }
 
-    private JsonArray recorded(int limit) throws IOException {
-        CodexConfig config = ConfigLoader.load(new ConfigOptions(null, System.getenv(), overrides, profile, null, null,
-                null, null));
+    private JsonArray recorded(Path codexHome, int limit) throws IOException {
         JsonArray out = new JsonArray();
-        for (RolloutFiles.SessionSummary s : new RolloutFiles(config.codexHome()).list(limit, null)) {
+        for (RolloutFiles.SessionSummary s : new RolloutFiles(codexHome).list(limit, null)) {
             out.add(new JsonObject().put("session_id", s.sessionId()).put("started_at", s.startedAt().toString())
                     .put("cwd", s.cwd()).put("preview", s.preview()));
         }

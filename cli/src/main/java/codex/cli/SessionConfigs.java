@@ -2,22 +2,21 @@ package codex.cli;
 
 import codex.config.CodexConfig;
 import codex.config.ProjectDocs;
-import codex.protocol.ApprovalPolicy;
 import codex.protocol.SandboxPermission;
 import codex.protocol.SessionConfig;
 import java.nio.file.Path;
-import java.util.List;
 
 /** Turns the resolved config into the session contract the agent receives. */
 public final class SessionConfigs {
     private SessionConfigs() {
     }
 
-    public static SessionConfig of(CodexConfig config, Path cwd, ApprovalPolicy policy, List<SandboxPermission> perms) {
+    /** The session for {@code cwd} under this config (its policy and permissions already hold the CLI's choices). */
+    public static SessionConfig of(CodexConfig config, Path cwd) {
         String docs = ProjectDocs.load(config.codexHome(), cwd, config.projectDocMaxBytes());
         String instructions = join(config.instructions(), docs);
-        return new SessionConfig(config.model(), config.provider().toSpec(), policy.wireName,
-                SandboxPermission.toStrings(perms), cwd.toString(), config.disableResponseStorage(), null,
+        return new SessionConfig(config.model(), config.provider().toSpec(), config.approvalPolicy().wireName,
+                SandboxPermission.toStrings(config.sandboxPermissions()), cwd.toString(), config.disableResponseStorage(), null,
                 instructions, config.notifyCommand(),
                 config.reasoningEffort() == null ? null : config.reasoningEffort().wireName,
                 config.reasoningSummary() == null ? null : config.reasoningSummary().wireName,

@@ -36,6 +36,28 @@ final class SessionSetup {
     private SessionSetup() {
     }
 
+    /**
+     * config.toml with the options on top: -c overrides, profile, model, policy, and the permission
+     * list (--full-auto's grants plus -s).
+     *
+     * @throws RuntimeException with a user-facing message when the config or an option is invalid
+     */
+    static CodexConfig loadConfig(Options o, Map<String, String> env) {
+        List<SandboxPermission> cliPermissions = null;
+        if (!o.sandboxPermissions().isEmpty() || o.fullAuto()) {
+            Set<SandboxPermission> set = new LinkedHashSet<>();
+            if (o.fullAuto()) {
+                set.add(SandboxPermission.of(SandboxPermission.Kind.DISK_FULL_READ_ACCESS));
+                set.add(SandboxPermission.of(SandboxPermission.Kind.DISK_WRITE_PLATFORM_USER_TEMP_FOLDER));
+                set.add(SandboxPermission.of(SandboxPermission.Kind.DISK_WRITE_CWD));
+            }
+            set.addAll(SandboxPermission.parseAll(o.sandboxPermissions()));
+            cliPermissions = List.copyOf(set);
+        }
+        return ConfigLoader.load(new ConfigOptions(null, env, o.overrides(), o.profile(), o.model(), null,
+                o.policy(), cliPermissions));
+    }
+
     static Result prepare(Options o, Map<String, String> env, PrintStream err, boolean quiet) {
         Path cwd;
         try {
@@ -56,19 +78,7 @@ final class SessionSetup {
         }
         CodexConfig config;
         try {
-            List<SandboxPermission> cliPermissions = null;
-            if (!o.sandboxPermissions().isEmpty() || o.fullAuto()) {
-                Set<SandboxPermission> set = new LinkedHashSet<>();
-                if (o.fullAuto()) {
-                    set.add(SandboxPermission.of(SandboxPermission.Kind.DISK_FULL_READ_ACCESS));
-                    set.add(SandboxPermission.of(SandboxPermission.Kind.DISK_WRITE_PLATFORM_USER_TEMP_FOLDER));
-                    set.add(SandboxPermission.of(SandboxPermission.Kind.DISK_WRITE_CWD));
-                }
-                set.addAll(SandboxPermission.parseAll(o.sandboxPermissions()));
-                cliPermissions = List.copyOf(set);
-            }
-            config = ConfigLoader.load(new ConfigOptions(null, env, o.overrides(), o.profile(), o.model(), null,
-                    o.policy(), cliPermissions));
+            config = loadConfig(o, env);
         } catch (RuntimeException e) {
             err.println("error: " + e.getMessage());
             return Result.failed(2);
@@ -80,7 +90,7 @@ final class SessionSetup {
             err.println("error: " + config.provider().missingKeyMessage());
             return Result.failed(1);
         }
-        SessionConfig session = SessionConfigs.of(config, cwd, config.approvalPolicy(), config.sandboxPermissions());
+        SessionConfig session = SessionConfigs.of(config, cwd);
         return new Result(0, config, session, cwd);
     }
 }

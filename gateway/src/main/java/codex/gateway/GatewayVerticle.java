@@ -27,7 +27,11 @@ public class GatewayVerticle extends VerticleBase {
     private final Map<String, EventBuffer<JsonObject>> buffers = new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, EventBuffer<JsonObject>> eldest) {
-            return size() > BUFFERED_SESSIONS;
+            if (size() > BUFFERED_SESSIONS) {
+                agentOf.remove(eldest.getKey()); // submissions then find the agent by the per-session address
+                return true;
+            }
+            return false;
         }
     };
 

@@ -19,15 +19,6 @@ public final class SandboxCommand {
     /** Exit status for a malformed invocation (bad permission, missing command, bad directory). */
     public static final int EXIT_USAGE = 2;
 
-    /**
-     * Parses {@code -p} values; the error names every valid permission.
-     *
-     * @throws IllegalArgumentException on an unknown or malformed permission string
-     */
-    public static List<SandboxPermission> parsePermissions(List<String> texts) {
-        return SandboxPermission.parseAll(texts);
-    }
-
     /** {@link #run(List, Path, List, Map, PrintStream)} with the default environment policy. */
     public static int run(List<SandboxPermission> permissions, Path cwd, List<String> argv, PrintStream err) {
         return run(permissions, cwd, argv, EnvPolicy.childEnvironment(), err);

@@ -22,7 +22,7 @@ class SandboxPolicyTest {
     @Test
     void unknownPermissionNamesEveryValidOne() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SandboxCommand.parsePermissions(List.of("disk-write-everything")));
+                () -> SandboxPermission.parseAll(List.of("disk-write-everything")));
         assertTrue(e.getMessage().contains("unknown sandbox permission 'disk-write-everything'"), e.getMessage());
         for (String valid : List.of("disk-full-read-access", "disk-write-cwd", "disk-write-platform-user-temp-folder",
                 "disk-write-platform-global-temp-folder", "disk-write-folder=PATH", "disk-full-write-access",
@@ -34,16 +34,16 @@ class SandboxPolicyTest {
     @Test
     void malformedPermissionsSayWhatIsWrong() {
         IllegalArgumentException noPath = assertThrows(IllegalArgumentException.class,
-                () -> SandboxCommand.parsePermissions(List.of("disk-write-folder")));
+                () -> SandboxPermission.parseAll(List.of("disk-write-folder")));
         assertTrue(noPath.getMessage().contains("disk-write-folder=PATH"), noPath.getMessage());
         IllegalArgumentException value = assertThrows(IllegalArgumentException.class,
-                () -> SandboxCommand.parsePermissions(List.of("network-full-access=yes")));
+                () -> SandboxPermission.parseAll(List.of("network-full-access=yes")));
         assertTrue(value.getMessage().contains("takes no value"), value.getMessage());
     }
 
     @Test
     void everySeedSpellingParses() {
-        List<SandboxPermission> all = SandboxCommand.parsePermissions(List.of("disk-full-read-access", "disk-write-cwd",
+        List<SandboxPermission> all = SandboxPermission.parseAll(List.of("disk-full-read-access", "disk-write-cwd",
                 "disk-write-platform-user-temp-folder", "disk-write-platform-global-temp-folder",
                 "disk-write-folder=/a", "disk-write-folder=/b", "disk-full-write-access", "network-full-access"));
         assertEquals(8, all.size());

@@ -84,8 +84,9 @@ public class AgentVerticle extends VerticleBase {
                     ModelClients.forProvider(vertx, http, config.provider(), env),
                     sandbox,
                     event -> {
-                        log.recordEvent(event);
-                        vertx.eventBus().publish(Addresses.GATEWAY_EVENTS_IN, Json.toJson(event));
+                        JsonObject json = Json.toJson(event); // once per event: the log and the bus share it
+                        log.recordEvent(json);
+                        vertx.eventBus().publish(Addresses.GATEWAY_EVENTS_IN, json);
                     },
                     new AgentSession.Hooks() {
                         @Override

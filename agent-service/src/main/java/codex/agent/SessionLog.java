@@ -6,7 +6,6 @@ import codex.agent.rollout.RolloutLookupException;
 import codex.agent.rollout.RolloutReader;
 import codex.agent.rollout.RolloutRecorder;
 import codex.config.HistoryPersistence;
-import codex.protocol.Event;
 import codex.protocol.SessionConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -79,7 +78,7 @@ final class SessionLog {
         }
     }
 
-    void recordEvent(Event event) {
+    void recordEvent(JsonObject event) {
         if (recorder != null) {
             recorder.appendEvent(event);
         }

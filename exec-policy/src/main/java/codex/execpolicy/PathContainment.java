@@ -1,11 +1,6 @@
 package codex.execpolicy;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 
 /** Whether a path lies inside a directory, compared name by name so that /a/bc is not inside /a/b. */
 public final class PathContainment {
@@ -43,51 +38,10 @@ public final class PathContainment {
      */
     public static Path canonicalize(Path path) {
         requireAbsolute(path, "path");
-        // Not normalised first: the kernel resolves ".." after following links, and so must we.
-        return canonicalize(path, MAX_LINK_HOPS);
-    }
-
-    /** Same bound as Linux's ELOOP limit: a longer chain fails to open anyway. */
-    private static final int MAX_LINK_HOPS = 40;
-
-    private static Path canonicalize(Path path, int hopsLeft) {
-        Path existing = path;
-        Deque<Path> missingNames = new ArrayDeque<>();
-        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
-            missingNames.push(existing.getFileName());
-            existing = existing.getParent();
-        }
-        if (existing == null) {
-            return path.normalize();
-        }
-        Path real;
-        try {
-            real = existing.toRealPath();
-        } catch (IOException e) {
-            real = followDanglingLink(existing, hopsLeft);
-        }
-        while (!missingNames.isEmpty()) {
-            real = real.resolve(missingNames.pop());
-        }
-        return real.normalize();
-    }
-
-    /**
-     * toRealPath fails on a link whose target does not exist yet, but writing to such a link
-     * creates the target, so the target is where the write really goes.
-     */
-    private static Path followDanglingLink(Path existing, int hopsLeft) {
-        if (hopsLeft > 0 && Files.isSymbolicLink(existing)) {
-            try {
-                Path directory = existing.getParent().toRealPath();
-                return canonicalize(directory.resolve(Files.readSymbolicLink(existing)), hopsLeft - 1);
-            } catch (IOException | UnsupportedOperationException e) {
-                // fall through: unreadable link
-            }
-        }
-        // A link loop or an unreadable directory: nothing can be written through it either, so the
-        // lexical form is as good as any.
-        return existing;
+        // one notion of "where a write really goes", shared with the patch applier's root check
+        Path real = codex.patch.WritableRoots.canonicalize(path);
+        // null means a link loop: nothing can be written through it, so the lexical form is as good as any
+        return real != null ? real : path.normalize();
     }
 
     static void requireAbsolute(Path path, String what) {

@@ -29,9 +29,10 @@ public record ProviderSpec(
         long streamIdleTimeoutMs) {
 
     public ProviderSpec {
-        queryParams = queryParams == null ? Map.of() : Map.copyOf(queryParams);
-        httpHeaders = httpHeaders == null ? Map.of() : Map.copyOf(httpHeaders);
-        envHttpHeaders = envHttpHeaders == null ? Map.of() : Map.copyOf(envHttpHeaders);
+        // insertion order kept: query parameters and headers go out in the order the config gives them
+        queryParams = ordered(queryParams);
+        httpHeaders = ordered(httpHeaders);
+        envHttpHeaders = ordered(envHttpHeaders);
     }
 
     /** True when the provider names an environment variable for its API key. */
@@ -84,6 +85,10 @@ public record ProviderSpec(
         return base + path + "?" + queryParams.entrySet().stream()
                 .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
                 .collect(Collectors.joining("&"));
+    }
+
+    private static Map<String, String> ordered(Map<String, String> map) {
+        return map == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
     }
 
     private static String encode(String s) {

@@ -23,6 +23,7 @@ import codex.protocol.Event;
 import codex.protocol.EventMsg;
 import codex.protocol.SandboxMessages.ExecCommand;
 import codex.protocol.SandboxMessages.ExecFinished;
+import codex.protocol.ReasoningSummary;
 import codex.protocol.SessionConfig;
 import codex.protocol.Submission;
 import codex.protocol.Submission.Op;
@@ -156,7 +157,7 @@ public final class AgentSession {
 
     public void announce(boolean resumed) {
         emit(null, null, new EventMsg.SessionConfigured(sessionId, config.model(),
-                config.provider() == null ? null : config.provider().id(), config.cwd(), config.approvalPolicy(),
+                config.provider() == null ? null : config.provider().id(), config.cwd(), config.approvalPolicy().wireName,
                 config.sandboxPermissions(), resumed));
     }
 
@@ -318,10 +319,10 @@ public final class AgentSession {
         }
         JsonObject r = new JsonObject();
         if (config.reasoningEffort() != null) {
-            r.put("effort", config.reasoningEffort());
+            r.put("effort", config.reasoningEffort().wireName);
         }
-        if (config.reasoningSummary() != null && !"none".equals(config.reasoningSummary())) {
-            r.put("summary", config.reasoningSummary());
+        if (config.reasoningSummary() != null && config.reasoningSummary() != ReasoningSummary.NONE) {
+            r.put("summary", config.reasoningSummary().wireName);
         }
         return r;
     }
@@ -558,7 +559,7 @@ public final class AgentSession {
     }
 
     private ApprovalPolicy policy() {
-        return ApprovalPolicy.parse(config.approvalPolicy());
+        return config.approvalPolicy();
     }
 
     private List<SandboxPermission> permissions() {

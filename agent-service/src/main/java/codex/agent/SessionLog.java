@@ -5,7 +5,7 @@ import codex.agent.rollout.RolloutFiles;
 import codex.agent.rollout.RolloutLookupException;
 import codex.agent.rollout.RolloutReader;
 import codex.agent.rollout.RolloutRecorder;
-import codex.config.HistoryPersistence;
+import codex.protocol.HistoryPersistence;
 import codex.protocol.SessionConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -43,8 +43,7 @@ final class SessionLog {
             return new SessionLog(null, null, AgentSession.ResumeState.NEW, sessionId);
         }
         Path home = Path.of(config.codexHome());
-        HistoryFile history = new HistoryFile(home, "none".equals(config.historyPersistence())
-                ? HistoryPersistence.NONE : HistoryPersistence.SAVE_ALL);
+        HistoryFile history = new HistoryFile(home, config.historyPersistence());
         RolloutRecorder.Options options = RolloutRecorder.Options.defaults(
                 err -> onError.accept("session log of " + sessionId + ": " + err));
         if (resume) {
@@ -61,7 +60,7 @@ final class SessionLog {
                 .put("cwd", config.cwd())
                 .put("model", config.model())
                 .put("provider", config.provider() == null ? null : config.provider().id())
-                .put("approval_policy", config.approvalPolicy())
+                .put("approval_policy", config.approvalPolicy().wireName)
                 .put("sandbox_permissions", new JsonArray(config.sandboxPermissions()))
                 .put("version", VERSION);
         RolloutRecorder recorder = RolloutRecorder.create(home, sessionId, Instant.now(), meta, options);

@@ -52,9 +52,9 @@ public final class CdsTrainingCommand implements Callable<Integer> {
         try {
             ProviderSpec provider = new ProviderSpec("training", "training", "http://127.0.0.1:" + server.actualPort() + "/v1",
                     null, null, "responses", Map.of(), Map.of(), Map.of(), 0, 0, 10_000);
-            SessionConfig config = new SessionConfig("training", provider, "never",
+            SessionConfig config = new SessionConfig("training", provider, codex.protocol.ApprovalPolicy.NEVER,
                     List.of("disk-full-read-access", "disk-write-cwd"), work.toString(), true, null, null, List.of(),
-                    null, null, null, "none");
+                    null, null, null, codex.protocol.HistoryPersistence.NONE);
             PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
             return new ExecCommand().run(config, "train", sink, sink);
         } finally {

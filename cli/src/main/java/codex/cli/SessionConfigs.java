@@ -15,12 +15,11 @@ public final class SessionConfigs {
     public static SessionConfig of(CodexConfig config, Path cwd) {
         String docs = ProjectDocs.load(config.codexHome(), cwd, config.projectDocMaxBytes());
         String instructions = join(config.instructions(), docs);
-        return new SessionConfig(config.model(), config.provider().toSpec(), config.approvalPolicy().wireName,
+        return new SessionConfig(config.model(), config.provider().toSpec(), config.approvalPolicy(),
                 SandboxPermission.toStrings(config.sandboxPermissions()), cwd.toString(), config.disableResponseStorage(), null,
                 instructions, config.notifyCommand(),
-                config.reasoningEffort() == null ? null : config.reasoningEffort().wireName,
-                config.reasoningSummary() == null ? null : config.reasoningSummary().wireName,
-                config.codexHome().toString(), config.historyPersistence().wireName);
+                config.reasoningEffort(), config.reasoningSummary(), config.codexHome().toString(),
+                config.historyPersistence());
     }
 
     private static String join(String a, String b) {

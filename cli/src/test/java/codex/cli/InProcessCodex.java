@@ -43,7 +43,7 @@ public final class InProcessCodex implements AutoCloseable {
     }
 
     public static SessionConfig config(String baseUrl, String policy, List<String> permissions, String cwd) {
-        return new SessionConfig("test-model", provider(baseUrl), policy, permissions, cwd, false, null, null,
+        return new SessionConfig("test-model", provider(baseUrl), codex.protocol.ApprovalPolicy.parse(policy), permissions, cwd, false, null, null,
                 List.of(), null, null, null, null);
     }
 

@@ -1,5 +1,8 @@
 package codex.cli;
 
+import codex.protocol.ApprovalPolicy;
+import codex.protocol.ReasoningEffort;
+import codex.protocol.ReasoningSummary;
 import static codex.cli.FakeModelServer.completed;
 import static codex.cli.FakeModelServer.error;
 import static codex.cli.FakeModelServer.shellCall;
@@ -58,9 +61,10 @@ class StorageModesTest {
     }
 
     private SessionConfig config(String url, boolean disableStorage, String effort, String summary) {
-        return new SessionConfig("test-model", InProcessCodex.provider(url), "never",
+        return new SessionConfig("test-model", InProcessCodex.provider(url), ApprovalPolicy.NEVER,
                 List.of("disk-full-read-access", "disk-write-cwd"), work.toString(), disableStorage, null, null,
-                List.of(), effort, summary, null, null);
+                List.of(), effort == null ? null : ReasoningEffort.parse(effort),
+                summary == null ? null : ReasoningSummary.parse(summary), null, null);
     }
 
     private static List<String> types(JsonObject request) {

@@ -1,5 +1,8 @@
 package codex.config;
 
+import codex.protocol.ReasoningSummary;
+import codex.protocol.ReasoningEffort;
+import codex.protocol.HistoryPersistence;
 import codex.config.ConfigSchema.Kind;
 import codex.protocol.ApprovalPolicy;
 import codex.protocol.SandboxPermission;

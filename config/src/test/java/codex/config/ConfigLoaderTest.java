@@ -1,5 +1,8 @@
 package codex.config;
 
+import codex.protocol.ReasoningSummary;
+import codex.protocol.ReasoningEffort;
+import codex.protocol.HistoryPersistence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

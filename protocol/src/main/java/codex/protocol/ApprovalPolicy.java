@@ -19,6 +19,7 @@ public enum ApprovalPolicy implements WireName {
 
     public static final String VALID_NAMES = WireName.validNames(ApprovalPolicy.class);
 
+    @com.fasterxml.jackson.annotation.JsonCreator
     public static ApprovalPolicy parse(String text) {
         return WireName.parse(ApprovalPolicy.class, text, "approval policy", "policies");
     }

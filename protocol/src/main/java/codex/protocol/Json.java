@@ -40,7 +40,17 @@ public final class Json {
         try {
             return MAPPER.readValue(text, type);
         } catch (Exception e) {
-            throw new IllegalArgumentException("cannot decode " + type.getSimpleName() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot decode " + type.getSimpleName() + ": " + reason(e), e);
         }
+    }
+
+    /** Our own check's message (e.g. "unknown approval policy 'x'; valid policies are: ...") rather than Jackson's wrapper. */
+    private static String reason(Throwable e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException && t.getMessage() != null) {
+                return t.getMessage();
+            }
+        }
+        return e.getMessage();
     }
 }

@@ -8,6 +8,8 @@ import java.util.stream.Collectors;
  * parser for all of them, so every "unknown X" error reads the same and lists the valid names.
  */
 public interface WireName {
+    /** The spelling; also how the constant is written in JSON messages (the enums' {@code parse} reads it back). */
+    @com.fasterxml.jackson.annotation.JsonValue
     String wireName();
 
     /** The valid spellings, comma-separated, in declaration order. */

@@ -60,12 +60,50 @@ class ContractJsonTest {
 
     @Test
     void sessionConfigKeepsTheSeedKeyNotify() {
-        SessionConfig c = new SessionConfig("m", null, "never", List.of("disk-write-cwd"), "/w", false,
+        SessionConfig c = new SessionConfig("m", null, ApprovalPolicy.NEVER, List.of("disk-write-cwd"), "/w", false,
                 null, null, List.of("notify-send"), null, null, null, null);
         JsonObject json = Json.toJson(c);
         assertEquals("notify-send", json.getJsonArray("notify").getString(0));
         assertFalse(json.containsKey("notify_command"));
         assertEquals(c, Json.fromJson(json, SessionConfig.class));
+    }
+
+    @Test
+    void sessionConfigWritesTypedFieldsWithTheirWireNames() {
+        SessionConfig c = new SessionConfig("m", null, ApprovalPolicy.ON_FAILURE, List.of(), "/w", false,
+                null, null, List.of(), ReasoningEffort.HIGH, ReasoningSummary.NONE, null, HistoryPersistence.NONE);
+        JsonObject json = Json.toJson(c);
+        assertEquals("on-failure", json.getString("approval_policy"));
+        assertEquals("high", json.getString("reasoning_effort"));
+        assertEquals("none", json.getString("reasoning_summary"));
+        assertEquals("none", json.getString("history_persistence"));
+        assertEquals(c, Json.fromJson(json, SessionConfig.class));
+        assertEquals(HistoryPersistence.SAVE_ALL, Json.fromJson(json.copy().putNull("history_persistence"),
+                SessionConfig.class).historyPersistence(), "absent persistence is the documented default");
+    }
+
+    @Test
+    void aBadSessionConfigValueIsRefusedWhenDecodedAndNamesTheValidOnes() {
+        JsonObject good = Json.toJson(new SessionConfig("m", null, ApprovalPolicy.NEVER, List.of(), "/w", false,
+                null, null, List.of(), null, null, null, null));
+        record Case(String key, Object value, String expected) { }
+        for (Case k : List.of(new Case("approval_policy", "sometimes", "on-failure"),
+                new Case("approval_policy", null, "unless-allow-listed"),
+                new Case("reasoning_effort", "extreme", "minimal, low, medium, high"),
+                new Case("reasoning_summary", "long", "auto, concise, detailed, none"),
+                new Case("history_persistence", "forever", "save-all, none"),
+                new Case("sandbox_permissions", List.of("disk-write-everything"), "disk-write-cwd"))) {
+            JsonObject bad = good.copy().put(k.key(), k.value());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Json.fromJson(bad, SessionConfig.class), k.key());
+            assertTrue(e.getMessage().contains(k.expected()), k.key() + ": " + e.getMessage());
+        }
+        // the same check guards configure_session, which carries a SessionConfig
+        JsonObject submission = new JsonObject().put("id", "s1").put("op", new JsonObject()
+                .put("type", "configure_session").put("config", good.copy().put("approval_policy", "sometimes")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Json.fromJson(submission, Submission.class));
+        assertTrue(e.getMessage().contains("unknown approval policy 'sometimes'"), e.getMessage());
     }
 
     @Test

@@ -1,6 +1,6 @@
 package codex.agent.rollout;
 
-import codex.config.HistoryPersistence;
+import codex.protocol.HistoryPersistence;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;

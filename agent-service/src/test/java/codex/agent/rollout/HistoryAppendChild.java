@@ -1,6 +1,6 @@
 package codex.agent.rollout;
 
-import codex.config.HistoryPersistence;
+import codex.protocol.HistoryPersistence;
 import java.nio.file.Path;
 
 /** Child process for {@link HistoryFileTest}: appends many long prompts as fast as it can. */

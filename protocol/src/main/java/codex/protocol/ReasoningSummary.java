@@ -1,6 +1,4 @@
-package codex.config;
-
-import codex.protocol.WireName;
+package codex.protocol;
 
 /** {@code model_reasoning_summary}: what kind of reasoning summary to ask the model for. */
 public enum ReasoningSummary implements WireName {
@@ -14,6 +12,7 @@ public enum ReasoningSummary implements WireName {
 
     public static final String VALID_NAMES = WireName.validNames(ReasoningSummary.class);
 
+    @com.fasterxml.jackson.annotation.JsonCreator
     public static ReasoningSummary parse(String text) {
         return WireName.parse(ReasoningSummary.class, text, "reasoning summary", "values");
     }

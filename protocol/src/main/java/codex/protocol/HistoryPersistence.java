@@ -1,6 +1,4 @@
-package codex.config;
-
-import codex.protocol.WireName;
+package codex.protocol;
 
 /** {@code [history] persistence}: whether prompts are appended to $CODEX_HOME/history.jsonl. */
 public enum HistoryPersistence implements WireName {
@@ -14,6 +12,7 @@ public enum HistoryPersistence implements WireName {
 
     public static final String VALID_NAMES = WireName.validNames(HistoryPersistence.class);
 
+    @com.fasterxml.jackson.annotation.JsonCreator
     public static HistoryPersistence parse(String text) {
         return WireName.parse(HistoryPersistence.class, text, "history persistence", "values");
     }

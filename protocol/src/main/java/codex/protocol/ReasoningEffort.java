@@ -1,6 +1,4 @@
-package codex.config;
-
-import codex.protocol.WireName;
+package codex.protocol;
 
 /** {@code model_reasoning_effort}: how hard a reasoning model should think. */
 public enum ReasoningEffort implements WireName {
@@ -14,6 +12,7 @@ public enum ReasoningEffort implements WireName {
 
     public static final String VALID_NAMES = WireName.validNames(ReasoningEffort.class);
 
+    @com.fasterxml.jackson.annotation.JsonCreator
     public static ReasoningEffort parse(String text) {
         return WireName.parse(ReasoningEffort.class, text, "reasoning effort", "values");
     }

@@ -37,13 +37,21 @@ public class SandboxVerticle extends VerticleBase {
     private final java.util.Set<String> starting = new java.util.HashSet<>();
     private final java.util.Set<String> cancelledWhileStartingIds = new java.util.HashSet<>();
     private CommandExecutor executor;
+    private final boolean shellSnapshots;
+    private ShellSnapshots snapshots;
 
     public SandboxVerticle() {
         this(SandboxedExecutor::new);
     }
 
     public SandboxVerticle(Supplier<CommandExecutor> executorFactory) {
+        this(executorFactory, ShellSnapshots.enabledBy(System.getenv()));
+    }
+
+    /** @param shellSnapshots run {@code bash -lc} / {@code zsh -lc} commands with a {@link ShellSnapshots shell snapshot} */
+    public SandboxVerticle(Supplier<CommandExecutor> executorFactory, boolean shellSnapshots) {
         this.executorFactory = executorFactory;
+        this.shellSnapshots = shellSnapshots;
     }
 
     @Override
@@ -51,6 +59,7 @@ public class SandboxVerticle extends VerticleBase {
         // loading JNA and probing the kernel (a throwaway restricted thread) is blocking work
         return vertx.executeBlocking(executorFactory::get).compose(created -> {
             executor = created;
+            snapshots = new ShellSnapshots(r -> created.start(r, OutputListener.NONE).result().join(), shellSnapshots);
             return registerConsumers();
         });
     }
@@ -96,7 +105,7 @@ public class SandboxVerticle extends VerticleBase {
         };
         // start() resolves paths and calls into libc through JNA: a worker's job, not the event loop's
         starting.add(cmd.execId());
-        vertx.executeBlocking(() -> executor.start(request, listener), false).onComplete(started -> {
+        vertx.executeBlocking(() -> executor.start(snapshots.prepare(request), listener), false).onComplete(started -> {
             starting.remove(cmd.execId());
             boolean cancelledWhileStarting = cancelledWhileStartingIds.remove(cmd.execId());
             if (started.failed()) {

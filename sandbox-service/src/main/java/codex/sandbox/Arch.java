@@ -10,13 +10,17 @@ enum Arch {
             new int[] {175, 313, 176, 246, 320, 169, 167, 168, 321, 172, 173},
             // open_by_handle_at, add_key, request_key, keyctl, userfaultfd
             new int[] {304, 248, 249, 250, 323},
-            302, 141, 251, 16, 298, 125, 126),
+            302, 141, 251, 16, 298, 125, 126,
+            // getsockname, getpeername, shutdown, getsockopt, setsockopt, recvmmsg
+            new int[] {51, 52, 48, 55, 54, 299}),
     AARCH64(0xC00000B7, 198, 199, 203, 200, 201, 202, 242, 206, 211, 269, 117, 270, 271,
             // init_module, finit_module, delete_module, kexec_load, kexec_file_load, reboot, swapon, swapoff, bpf
             new int[] {105, 273, 106, 104, 294, 142, 224, 225, 280},
             // open_by_handle_at, add_key, request_key, keyctl, userfaultfd
             new int[] {265, 217, 218, 219, 282},
-            261, 140, 30, 29, 241, 90, 91);
+            261, 140, 30, 29, 241, 90, 91,
+            // getsockname, getpeername, shutdown, getsockopt, setsockopt, recvmmsg
+            new int[] {204, 205, 210, 209, 208, 243});
 
     /** AUDIT_ARCH_* value the kernel puts in seccomp_data.arch. */
     final int auditArch;
@@ -51,6 +55,8 @@ enum Arch {
     final int perfEventOpen;
     final int capget;
     final int capset;
+    /** Socket calls that open no path anywhere but are refused offline all the same, as Codex's own filter does. */
+    final int[] socketQueries;
 
     // Numbers from the unified table (same on every architecture).
     static final int PIDFD_OPEN = 434;
@@ -65,7 +71,7 @@ enum Arch {
     Arch(int auditArch, int socket, int socketpair, int connect, int bind, int listen, int accept, int accept4,
          int sendto, int sendmsg, int sendmmsg, int ptrace, int processVmReadv, int processVmWritev,
          int[] kernelAdmin, int[] alwaysDenied, int prlimit64, int setpriority, int ioprioSet, int ioctl,
-         int perfEventOpen, int capget, int capset) {
+         int perfEventOpen, int capget, int capset, int[] socketQueries) {
         this.auditArch = auditArch;
         this.socket = socket;
         this.socketpair = socketpair;
@@ -89,6 +95,7 @@ enum Arch {
         this.perfEventOpen = perfEventOpen;
         this.capget = capget;
         this.capset = capset;
+        this.socketQueries = socketQueries;
     }
 
     /** The architecture of this JVM, or null when the sandbox does not support it. */

@@ -18,14 +18,18 @@ import java.util.Map;
  * (terminal input injection) fail. A syscall made with a foreign architecture's calling
  * convention kills the process, since its numbers would mean something else.
  *
- * <p>Without network-full-access, also: socket()/socketpair() fail with EPERM for every address
- * family but AF_UNIX, and ptrace, process_vm_readv/writev, pidfd_getfd and io_uring (which can open
- * sockets behind the filter's back) fail with EPERM.
- *
- * <p>connect/bind/listen/accept/sendto/sendmsg/sendmmsg are not filtered: seccomp sees only the fd,
- * not its family, and a sandboxed process can only hold AF_UNIX sockets (it cannot create others,
- * and the spawn closes every inherited fd above 2). On Landlock ABI >= 4 TCP bind/connect are also
- * denied by the Landlock ruleset, whatever socket they are attempted on.
+ * <p>Without network-full-access, no connection and no datagram can reach any socket the command did
+ * not create itself: socket()/socketpair() fail with EPERM for every address family but AF_UNIX and,
+ * for AF_UNIX, for every type but SOCK_STREAM and SOCK_SEQPACKET (a datagram socket, socketpair ones
+ * included, can sendmsg() to any named socket, and seccomp cannot read the msghdr's address;
+ * SOCK_RAW is a datagram socket for AF_UNIX); connect, bind, listen, accept, accept4 and sendmmsg
+ * fail with EPERM, and so do getsockname, getpeername, shutdown, getsockopt, setsockopt and
+ * recvmmsg (harmless on a socket pair, refused as Codex's own filter refuses them); sendto only
+ * works without an address (send() on a socket pair). sendmsg stays allowed: on the only sockets a
+ * command can hold (stream or seqpacket pairs, stdio) the kernel ignores or refuses an address.
+ * ptrace, process_vm_readv/writev, pidfd_getfd and io_uring (which can open sockets behind the
+ * filter's back) fail with EPERM too. On Landlock ABI >= 4 TCP bind/connect are also denied by the
+ * Landlock ruleset, whatever socket they are attempted on.
  */
 final class SeccompFilter {
     private SeccompFilter() {
@@ -35,6 +39,7 @@ final class SeccompFilter {
     private static final int BPF_JEQ_K = 0x15;
     private static final int BPF_JSET_K = 0x45;
     private static final int BPF_RET_K = 0x06;
+    private static final int BPF_ALU_AND_K = 0x54;
 
     static final int RET_KILL_PROCESS = 0x80000000;
     static final int RET_ALLOW = 0x7fff0000;
@@ -44,6 +49,10 @@ final class SeccompFilter {
     private static final int OFFSET_ARCH = 4;
     private static final int OFFSET_ARGS = 16;
     private static final int AF_UNIX = 1;
+    private static final int SOCK_STREAM = 1;
+    private static final int SOCK_SEQPACKET = 5;
+    /** The kernel's SOCK_TYPE_MASK: the type without SOCK_NONBLOCK / SOCK_CLOEXEC. */
+    private static final int SOCK_TYPE_MASK = 0xf;
     private static final int PRIO_PROCESS = 0;
     private static final int IOPRIO_WHO_PROCESS = 1;
     static final int TIOCSTI = 0x5412;
@@ -83,6 +92,13 @@ final class SeccompFilter {
         if (denyNetwork) {
             program.add(new Insn(BPF_JEQ_K, "family", null, arch.socket));
             program.add(new Insn(BPF_JEQ_K, "family", null, arch.socketpair));
+            program.add(new Insn(BPF_JEQ_K, "sendto", null, arch.sendto));
+            for (int denied : new int[] {arch.connect, arch.bind, arch.listen, arch.accept, arch.accept4, arch.sendmmsg}) {
+                program.add(new Insn(BPF_JEQ_K, "eperm", null, denied));
+            }
+            for (int denied : arch.socketQueries) {
+                program.add(new Insn(BPF_JEQ_K, "eperm", null, denied));
+            }
             for (int denied : new int[] {arch.ptrace, arch.processVmReadv, arch.processVmWritev, Arch.PIDFD_GETFD,
                     Arch.IO_URING_SETUP, Arch.IO_URING_ENTER, Arch.IO_URING_REGISTER}) {
                 program.add(new Insn(BPF_JEQ_K, "eperm", null, denied));
@@ -90,9 +106,22 @@ final class SeccompFilter {
         }
         program.add(new Insn(BPF_RET_K, null, null, RET_ALLOW));
 
+        // socket(domain, type, protocol) / socketpair(domain, type, protocol, sv): AF_UNIX stream or
+        // seqpacket only. The kernel reads both as int, so only the low words are compared.
         labels.put("family", program.size());
         program.add(new Insn(BPF_LD_W_ABS, null, null, argLow(0)));
-        program.add(new Insn(BPF_JEQ_K, "allow", "eperm", AF_UNIX));
+        program.add(new Insn(BPF_JEQ_K, null, "eperm", AF_UNIX));
+        program.add(new Insn(BPF_LD_W_ABS, null, null, argLow(1)));
+        program.add(new Insn(BPF_ALU_AND_K, null, null, SOCK_TYPE_MASK));
+        program.add(new Insn(BPF_JEQ_K, "allow", null, SOCK_STREAM));
+        program.add(new Insn(BPF_JEQ_K, "allow", "eperm", SOCK_SEQPACKET));
+
+        // sendto(fd, buf, len, flags, dest_addr, addrlen): only without an address (what send() is).
+        labels.put("sendto", program.size());
+        program.add(new Insn(BPF_LD_W_ABS, null, null, argLow(4)));
+        program.add(new Insn(BPF_JEQ_K, null, "eperm", 0));
+        program.add(new Insn(BPF_LD_W_ABS, null, null, argHigh(4)));
+        program.add(new Insn(BPF_JEQ_K, "allow", "eperm", 0));
 
         // prlimit64(pid, resource, new, old): setting another process's limits could kill the executor
         // (RLIMIT_CPU) or starve it (RLIMIT_NOFILE); Landlock does not scope it. Own limits (pid 0,

@@ -145,28 +145,7 @@ class NetworkSandboxTest {
         }
     }
 
-    @Test
-    void unixSocketsKeepWorkingWithoutNetwork() throws Exception {
-        Path path = cwd.resolve("s.sock");
-        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            server.bind(UnixDomainSocketAddress.of(path));
-            CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
-                try (SocketChannel c = server.accept()) {
-                    ByteBuffer buf = ByteBuffer.allocate(64);
-                    while (c.read(buf) >= 0) {
-                        // until the client closes
-                    }
-                    return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8).trim();
-                } catch (IOException e) {
-                    return "error: " + e;
-                }
-            });
-            ExecResult r = perl(NO_NETWORK, "use IO::Socket::UNIX; my $s = IO::Socket::UNIX->new(Peer => $ARGV[0]) "
-                    + "or die \"unix: $!\\n\"; print $s \"over unix\\n\"; close $s;", path.toString());
-            assertEquals(0, r.exitCode(), describe(r));
-            assertEquals("over unix", received.get(5, TimeUnit.SECONDS));
-        }
-    }
+    // Unix sockets (outside servers, own listeners, pairs): LocalSocketEscapeTest.
 
     @Test
     void unixSocketpairsKeepWorkingWithoutNetwork() {

@@ -36,6 +36,7 @@ public final class ServiceCommand implements Callable<Integer> {
             return 2;
         }
         Vertx vertx;
+        long startedNanos = System.nanoTime();
         try {
             vertx = Cluster.start(cluster.toOptions());
             Services.deploy(vertx, System.getenv(), services).toCompletionStage().toCompletableFuture()
@@ -46,7 +47,8 @@ public final class ServiceCommand implements Callable<Integer> {
             return 1;
         }
         System.out.println("codex-vertx " + services.toString().toLowerCase(java.util.Locale.ROOT) + " joined cluster '"
-                + cluster.name + "' (pid " + ProcessHandle.current().pid() + ")");
+                + cluster.name + "', ready in " + (System.nanoTime() - startedNanos) / 1_000_000 + " ms (pid "
+                + ProcessHandle.current().pid() + ")");
         System.out.flush();
         runUntilStopped(vertx);
         return 0;

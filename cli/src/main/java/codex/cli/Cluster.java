@@ -37,7 +37,7 @@ final class Cluster {
         hazelcast.setProperty("hazelcast.phone.home.enabled", "false");
         hazelcast.setProperty("hazelcast.shutdownhook.enabled", "false");
         // The member list is known up front (no discovery to wait for): join at once instead of
-        // after Hazelcast's default 5 s settle time, and give up on an absent member after 1 s
+        // after Hazelcast's default 5 s settle time, and give up on an absent member after 2 s
         // rather than 5 s, so a service is ready in about its JVM start-up time.
         hazelcast.setProperty("hazelcast.wait.seconds.before.join", "0");
         hazelcast.setProperty("hazelcast.tcp.join.port.try.count", "3");
@@ -51,7 +51,7 @@ final class Cluster {
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(1).setMembers(options.members());
+        join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(options.members());
         VertxOptions vertxOptions = new VertxOptions()
                 .setEventLoopPoolSize(2)
                 .setWorkerPoolSize(4)

@@ -43,7 +43,9 @@ public final class ServiceCommand implements Callable<Integer> {
                     .get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            System.err.println("error: cannot start " + services + " in cluster '" + cluster.name + "': " + cause.getMessage());
+            String why = cause instanceof java.util.concurrent.TimeoutException
+                    ? "not ready after 60 s (are the --cluster-member addresses reachable?)" : String.valueOf(cause.getMessage());
+            System.err.println("error: cannot start " + services + " in cluster '" + cluster.name + "': " + why);
             return 1;
         }
         System.out.println("codex-vertx " + services.toString().toLowerCase(java.util.Locale.ROOT) + " joined cluster '"

@@ -5,6 +5,13 @@ import codex.config.CodexConfig;
 import codex.config.ConfigLoader;
 import codex.config.ConfigOptions;
 import codex.gateway.HttpGatewayVerticle;
+import codex.gateway.http.CreateSessionRequest;
+import codex.gateway.http.GatewaySettings;
+import codex.gateway.http.HostCheck;
+import codex.gateway.http.Identity;
+import codex.gateway.http.SessionOwners;
+import codex.gateway.http.TokenRegistry;
+import codex.protocol.Json;
 import codex.protocol.ApprovalPolicy;
 import codex.protocol.SessionConfig;
 import io.vertx.core.Vertx;
@@ -27,8 +34,10 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Serve the HTTP API v1 for team tooling (token-protected).",
                 "Create or resume sessions, send submissions, follow events as Server-Sent Events.",
-                "Every /api request needs 'Authorization: Bearer TOKEN';",
-                "the token is $CODEX_SERVE_TOKEN, or a new random one written to $CODEX_HOME/serve.token (0600).",
+                "Every /api request needs 'Authorization: Bearer TOKEN': a token of [[gateway.tokens]] in config.toml",
+                "(identities: user or admin), or the admin token $CODEX_SERVE_TOKEN, else a new random one",
+                "written to $CODEX_HOME/serve.token (0600). [gateway.policy] bounds what clients may ask for.",
+                "Listening on anything but loopback needs configured tokens or $CODEX_SERVE_TOKEN.",
                 "The API is described in gateway/README.md. Ctrl-C stops the server."})
 public final class ServeCommand implements Callable<Integer> {
 
@@ -54,6 +63,9 @@ public final class ServeCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ClusterOptions cluster = new ClusterOptions();
 
+    /** The identity of the single-admin token ($CODEX_SERVE_TOKEN or serve.token) in logs and events. */
+    static final String ADMIN_SHORTCUT = "serve-admin";
+
     @Override
     public Integer call() throws Exception {
         Map<String, String> env = System.getenv();
@@ -64,8 +76,27 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return 2;
         }
+        GatewaySettings settings;
+        try {
+            var table = ConfigLoader.rawTable(base.codexHome(), "gateway");
+            settings = GatewaySettings.parse(table == null ? null
+                    : new JsonObject(Json.MAPPER.convertValue(table, Map.class)), base.configFile().toString());
+        } catch (RuntimeException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
         String token = env.get("CODEX_SERVE_TOKEN");
         String tokenSource = "$CODEX_SERVE_TOKEN";
+        boolean explicitTokens = !settings.tokens().isEmpty() || (token != null && !token.isBlank());
+        if (!HostCheck.isLoopback(host)) {
+            if (!explicitTokens) {
+                System.err.println("error: --host " + host + " makes the API reachable from other machines; configure"
+                        + " [[gateway.tokens]] in " + base.configFile() + " or set CODEX_SERVE_TOKEN first");
+                return 2;
+            }
+            System.err.println("warning: listening on " + host + ": anyone who can reach this port and holds a token"
+                    + " runs commands on this machine; put TLS in front of it");
+        }
         if (token == null || token.isBlank()) {
             byte[] bytes = new byte[24];
             new SecureRandom().nextBytes(bytes);
@@ -81,9 +112,27 @@ public final class ServeCommand implements Callable<Integer> {
                 return 1;
             }
             tokenSource = file.toString();
-        } else if (token.length() < 16) {
-            System.err.println("error: CODEX_SERVE_TOKEN must be at least 16 characters");
+        } else if (token.length() < TokenRegistry.MIN_TOKEN_LENGTH) {
+            System.err.println("error: CODEX_SERVE_TOKEN must be at least " + TokenRegistry.MIN_TOKEN_LENGTH + " characters");
             return 2;
+        }
+        TokenRegistry tokens;
+        try {
+            TokenRegistry.Builder builder = TokenRegistry.builder();
+            for (TokenRegistry.Entry entry : settings.tokens().entries()) {
+                builder.entry(entry);
+            }
+            tokens = builder.token(ADMIN_SHORTCUT, Identity.Role.ADMIN, token).build();
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+        SessionOwners owners;
+        try {
+            owners = new SessionOwners(base.codexHome().resolve("gateway").resolve("sessions.jsonl"));
+        } catch (RuntimeException e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
         }
         java.util.Set<Services.Service> services = java.util.EnumSet.allOf(Services.Service.class);
         if (!serviceNames.isEmpty()) {
@@ -103,9 +152,10 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("error: cannot join cluster '" + cluster.name + "': " + cause.getMessage());
             return 1;
         }
+        enableAccessLog();
         boolean agentHere = services.contains(Services.Service.AGENT);
-        HttpGatewayVerticle http = new HttpGatewayVerticle(request -> sessionFor(request, env, agentHere), limit -> recorded(base.codexHome(), limit),
-                token, host, port);
+        HttpGatewayVerticle http = new HttpGatewayVerticle(request -> sessionFor(request, env, agentHere),
+                limit -> recorded(base.codexHome(), limit), tokens, settings, owners, host, port);
         try {
             Services.deploy(vertx, env, services).compose(v -> vertx.deployVerticle(http))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -116,32 +166,48 @@ public final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         System.out.println("codex-vertx API v1 listening on http://" + host + ":" + http.actualPort()
-                + "/api/v1 (token: " + tokenSource + ")");
+                + "/api/v1 (admin token: " + tokenSource + "; " + settings.tokens().identities().size()
+                + " configured identities)");
+        System.out.println("ceiling: " + settings.policy().describe());
         System.out.flush();
         ServiceCommand.runUntilStopped(vertx);
         return 0;
     }
 
+    /** Held strongly: java.util.logging keeps loggers only weakly, and a collected one loses its handler. */
+    private static final java.util.logging.Logger ACCESS_LOG = java.util.logging.Logger.getLogger("codex.gateway.access");
+
+    /** One line per request on stderr (method, path, status, duration, identity), next to the warnings. */
+    private static void enableAccessLog() {
+        var handler = new java.util.logging.ConsoleHandler();
+        handler.setLevel(java.util.logging.Level.INFO);
+        handler.setFormatter(new java.util.logging.Formatter() {
+            @Override
+            public String format(java.util.logging.LogRecord record) {
+                return "access: " + record.getMessage() + System.lineSeparator();
+            }
+        });
+        ACCESS_LOG.setUseParentHandlers(false);
+        ACCESS_LOG.setLevel(java.util.logging.Level.INFO);
+        ACCESS_LOG.addHandler(handler);
+    }
+
     /** A session for an HTTP client: this server's config, the request's choices on top. */
     /** @param checkKey the agent runs in this process, so its API key must be here (else the agent process checks) */
-    private SessionConfig sessionFor(JsonObject request, Map<String, String> env, boolean checkKey) {
-        String cwdText = request.getString("cwd");
-        if (cwdText == null || cwdText.isBlank()) {
-            throw new IllegalArgumentException("cwd is required: the absolute path of the folder to work in");
-        }
+    private SessionConfig sessionFor(CreateSessionRequest request, Map<String, String> env, boolean checkKey) {
+        String cwdText = request.cwd();
         Path cwd = Path.of(cwdText);
         if (!cwd.isAbsolute() || !Files.isDirectory(cwd)) {
             throw new IllegalArgumentException("cwd must be an absolute path of an existing folder: " + cwdText);
         }
         List<String> sessionOverrides = new ArrayList<>(overrides);
-        request.getJsonArray("config", new JsonArray()).forEach(o -> sessionOverrides.add(String.valueOf(o)));
-        JsonArray perms = request.getJsonArray("sandbox_permissions", new JsonArray());
-        String policy = request.getString("approval_policy");
+        sessionOverrides.addAll(request.config());
+        String policy = request.approvalPolicy();
         CodexConfig config;
         try {
             config = SessionSetup.loadConfig(new SessionSetup.Options(cwd, true, sessionOverrides,
-                    request.getString("profile", profile), request.getString("model"),
-                    perms.stream().map(String::valueOf).toList(), false,
+                    request.profile() != null ? request.profile() : profile, request.model(),
+                    request.sandboxPermissions(), false,
                     policy == null ? null : ApprovalPolicy.parse(policy), "codex serve"), env);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(e.getMessage(), e);

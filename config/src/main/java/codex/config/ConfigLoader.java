@@ -53,6 +53,18 @@ public final class ConfigLoader {
         return home != null && !home.isBlank() ? home : System.getProperty("user.home");
     }
 
+    /**
+     * One top-level table of config.toml as it is written (no profile, no overrides), for a
+     * service that reads its own section (the HTTP gateway's {@code [gateway]}); null when absent.
+     */
+    public static ObjectNode rawTable(Path codexHome, String key) {
+        JsonNode node = TomlSupport.readFile(codexHome.resolve(CONFIG_FILE_NAME)).get(key);
+        if (node != null && !node.isObject()) {
+            throw new ConfigException(codexHome.resolve(CONFIG_FILE_NAME) + ": " + key + " must be a table ([" + key + "])");
+        }
+        return (ObjectNode) node;
+    }
+
     public static CodexConfig load(ConfigOptions options) {
         Path codexHome = resolveCodexHome(options);
         Path configFile = codexHome.resolve(CONFIG_FILE_NAME);

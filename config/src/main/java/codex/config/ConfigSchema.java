@@ -37,7 +37,9 @@ final class ConfigSchema {
         HISTORY_PERSISTENCE("one of: " + HistoryPersistence.VALID_NAMES),
         HISTORY_TABLE("a table, e.g. [history] persistence = \"save-all\""),
         PROVIDERS_TABLE("a table of provider tables, e.g. [model_providers.NAME]"),
-        PROFILES_TABLE("a table of profile tables, e.g. [profiles.NAME]");
+        PROFILES_TABLE("a table of profile tables, e.g. [profiles.NAME]"),
+        /** The HTTP gateway's own table, read and checked by the gateway (see gateway/README.md). */
+        GATEWAY_TABLE("a table, e.g. [gateway] with [[gateway.tokens]] and [gateway.policy]");
 
         final String expected;
 
@@ -72,6 +74,7 @@ final class ConfigSchema {
         TOP_KEYS.putAll(PROFILE_KEYS);
         TOP_KEYS.put("profile", Kind.STRING);
         TOP_KEYS.put("profiles", Kind.PROFILES_TABLE);
+        TOP_KEYS.put("gateway", Kind.GATEWAY_TABLE);
 
         PROVIDER_KEYS.put("name", Kind.STRING);
         PROVIDER_KEYS.put("base_url", Kind.STRING);
@@ -118,6 +121,7 @@ final class ConfigSchema {
                 case PROFILES_TABLE -> table(value, key, kind, source).properties().forEach(p ->
                         validateTable(table(p.getValue(), key + "." + p.getKey(), kind, source),
                                 key + "." + p.getKey() + ".", PROFILE_KEYS, source, unknownKeys));
+                case GATEWAY_TABLE -> table(value, key, kind, source);
                 default -> read(value, key, kind, source);
             }
         });
@@ -158,7 +162,7 @@ final class ConfigSchema {
                 }
                 yield SandboxPermission.parseAll(names);
             }
-            case HISTORY_TABLE, PROVIDERS_TABLE, PROFILES_TABLE -> table(value, key, kind, source);
+            case HISTORY_TABLE, PROVIDERS_TABLE, PROFILES_TABLE, GATEWAY_TABLE -> table(value, key, kind, source);
         };
     }
 

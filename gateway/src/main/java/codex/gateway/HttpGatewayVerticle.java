@@ -1,44 +1,75 @@
 package codex.gateway;
 
+import codex.gateway.http.ApiException;
+import codex.gateway.http.CreateSessionRequest;
+import codex.gateway.http.GatewaySettings;
+import codex.gateway.http.HostCheck;
+import codex.gateway.http.Identity;
+import codex.gateway.http.SessionOwners;
+import codex.gateway.http.TokenRegistry;
 import codex.protocol.Event;
 import codex.protocol.Json;
 import codex.protocol.Submission;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import io.vertx.ext.web.handler.CorsHandler;
+import java.util.Locale;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
  * The HTTP door of the gateway (API v1, documented in gateway/README.md): create or resume a
- * session, send submissions, and follow its events as Server-Sent Events with replay from
- * {@code Last-Event-ID}. It is a client of the event-bus gateway like any other front end.
- * Every /api route needs {@code Authorization: Bearer <token>}: the API runs commands.
+ * session, send submissions, and follow its events as Server-Sent Events or a WebSocket with
+ * replay. It is a client of the event-bus gateway like any other front end. Every /api route
+ * needs a token from {@link TokenRegistry}; a session belongs to the identity that created it,
+ * and what a client may ask for is bounded by the server's {@link codex.gateway.http.ServerPolicy}.
  */
 public class HttpGatewayVerticle extends VerticleBase {
     static final long HEARTBEAT_MS = 15_000;
+    static final int BODY_LIMIT = 8 * 1024 * 1024;
+    private static final Logger ACCESS_LOG = Logger.getLogger("codex.gateway.access");
+    /** Event-bus addresses never reach an HTTP client: they are internals of the deployment. */
+    private static final Pattern BUS_ADDRESS = Pattern.compile("codex\\.[a-z_.]+\\.v1(\\.[\\w-]+)?");
+    private static final String IDENTITY = "codex.identity";
+
     private final SessionFactory sessions;
     private final RecordedSessions recorded;
-    private final byte[] token;
+    private final TokenRegistry tokens;
+    private final GatewaySettings settings;
+    private final SessionOwners owners;
+    private final HostCheck hostCheck;
     private final String host;
     private final int port;
     private HttpServer server;
     private GatewayClient client;
 
-    public HttpGatewayVerticle(SessionFactory sessions, RecordedSessions recorded, String token, String host, int port) {
-        if (token == null || token.length() < 16) {
-            throw new IllegalArgumentException("the HTTP API needs a token of at least 16 characters");
+    /**
+     * @param tokens every token accepted (configured identities and the single-admin token)
+     * @param owners who created each session (persisted by the caller's choice of file)
+     */
+    public HttpGatewayVerticle(SessionFactory sessions, RecordedSessions recorded, TokenRegistry tokens,
+                               GatewaySettings settings, SessionOwners owners, String host, int port) {
+        if (tokens.isEmpty()) {
+            throw new IllegalArgumentException("the HTTP API needs at least one token");
         }
         this.sessions = sessions;
         this.recorded = recorded;
-        this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.tokens = tokens;
+        this.settings = settings;
+        this.owners = owners;
+        this.hostCheck = new HostCheck(settings.allowedHosts(), settings.corsOrigins(), host);
         this.host = host;
         this.port = port;
     }
@@ -52,81 +83,237 @@ public class HttpGatewayVerticle extends VerticleBase {
     public Future<?> start() {
         client = new GatewayClient(vertx);
         Router router = Router.router(vertx);
+        router.route().handler(this::accessLog);
+        router.route().handler(this::checkHostAndOrigin);
+        if (!settings.corsOrigins().isEmpty()) {
+            router.route("/api/*").handler(CorsHandler.create().addOrigins(java.util.List.copyOf(settings.corsOrigins()))
+                    .allowedMethod(HttpMethod.GET).allowedMethod(HttpMethod.POST)
+                    .allowedHeader("Authorization").allowedHeader("Content-Type").allowedHeader("Last-Event-ID"));
+        }
         router.get("/api/v1/health").handler(ctx -> json(ctx, 200, new JsonObject().put("ok", true)));
         router.route("/api/*").handler(this::authorize);
-        // before the body handler: an upgrade request has no body to read
         router.get("/api/v1/sessions/:id/ws").handler(this::webSocket);
-        router.route("/api/*").handler(BodyHandler.create().setBodyLimit(8 * 1024 * 1024));
-        router.post("/api/v1/sessions").handler(this::createSession);
+        router.post("/api/v1/sessions").handler(jsonBody(this::createSession));
         router.get("/api/v1/sessions").handler(this::listSessions);
-        router.post("/api/v1/sessions/:id/submissions").handler(this::submit);
+        router.post("/api/v1/sessions/:id/submissions").handler(jsonBody(this::submit));
         router.get("/api/v1/sessions/:id/events").handler(this::events);
-        router.route("/api/*").last().handler(ctx -> error(ctx, 404, "no such endpoint: " + ctx.request().method()
-                + " " + ctx.request().path() + " (see gateway/README.md for the API)"));
+        router.route("/api/*").last().handler(ctx -> error(ctx, new ApiException(404, "not_found",
+                "no such endpoint: " + ctx.request().method() + " " + ctx.request().path()
+                        + " (see gateway/README.md for the API)")));
+        router.route().last().handler(ctx -> error(ctx, ApiException.notFound("nothing here; the API is under /api/v1")));
+        router.errorHandler(500, ctx -> error(ctx, new ApiException(500, "internal", "internal error; see the server's log")));
         server = vertx.createHttpServer().requestHandler(router);
         return server.listen(port, host);
     }
 
-    private void authorize(RoutingContext ctx) {
-        String header = ctx.request().getHeader("Authorization");
-        String given = header != null && header.startsWith("Bearer ") ? header.substring(7).trim()
-                : ctx.request().getParam("access_token"); // EventSource cannot set headers
-        if (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
-            ctx.response().putHeader("WWW-Authenticate", "Bearer");
-            error(ctx, 401, "missing or wrong token: send Authorization: Bearer <token> (see `codex serve --help`)");
+    /** Method, path (never the query: it may hold a token), status, duration, identity. */
+    private void accessLog(RoutingContext ctx) {
+        long started = System.nanoTime();
+        ctx.addEndHandler(v -> {
+            Identity who = ctx.get(IDENTITY);
+            ACCESS_LOG.info(() -> ctx.request().method() + " " + ctx.request().path() + " "
+                    + ctx.response().getStatusCode() + " " + (System.nanoTime() - started) / 1_000_000 + "ms "
+                    + (who == null ? "-" : who.name()));
+        });
+        ctx.next();
+    }
+
+    private void checkHostAndOrigin(RoutingContext ctx) {
+        var request = ctx.request();
+        String hostHeader = request.authority() == null ? request.getHeader("Host") : request.authority().toString();
+        if (!hostCheck.hostAllowed(hostHeader)) {
+            error(ctx, new ApiException(421, "unknown_host", "this server does not answer to that Host name;"
+                    + " add it to [gateway] allowed_hosts in the server's config.toml"));
+            return;
+        }
+        boolean changesState = request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD
+                && request.method() != HttpMethod.OPTIONS;
+        boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+        if ((changesState || upgrade) && !hostCheck.originAllowed(request.getHeader("Origin"), hostHeader)) {
+            error(ctx, new ApiException(403, "forbidden_origin", "requests from that Origin are not allowed;"
+                    + " add it to [gateway] cors_origins in the server's config.toml"));
             return;
         }
         ctx.next();
     }
 
-    private void createSession(RoutingContext ctx) {
-        JsonObject body;
-        try {
-            body = ctx.body().asJsonObject();
-        } catch (RuntimeException e) {
-            error(ctx, 400, "the body must be a JSON object: " + e.getMessage());
+    private void authorize(RoutingContext ctx) {
+        String header = ctx.request().getHeader("Authorization");
+        String given = null;
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            given = header.substring(7).trim();
+        } else if (header == null && acceptsQueryToken(ctx)) {
+            given = ctx.request().getParam("access_token"); // EventSource and browsers' WebSocket cannot set headers
+        }
+        Identity identity = tokens.authenticate(given).orElse(null);
+        if (identity == null) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            error(ctx, new ApiException(401, "unauthorized", "missing or wrong token: send Authorization: Bearer <token>"
+                    + (acceptsQueryToken(ctx) ? " (or ?access_token=)" : "") + " (see `codex serve --help`)"));
             return;
         }
-        if (body == null) {
-            body = new JsonObject();
+        ctx.put(IDENTITY, identity);
+        ctx.next();
+    }
+
+    private static boolean acceptsQueryToken(RoutingContext ctx) {
+        String path = ctx.request().path();
+        return ctx.request().method() == HttpMethod.GET && (path.endsWith("/events") || path.endsWith("/ws"));
+    }
+
+    /**
+     * Reads the whole body as JSON whatever its Content-Type (curl -d says form-encoded), with
+     * no form parsing, up to {@link #BODY_LIMIT}.
+     */
+    private Handler<RoutingContext> jsonBody(java.util.function.BiConsumer<RoutingContext, Object> next) {
+        return ctx -> {
+            var request = ctx.request();
+            String length = request.getHeader("Content-Length");
+            if (length != null && parseLong(length, 0) > BODY_LIMIT) {
+                tooLarge(ctx);
+                return;
+            }
+            Buffer body = Buffer.buffer();
+            var state = new Object() {
+                boolean refused;
+            };
+            request.handler(chunk -> {
+                if (state.refused) {
+                    return;
+                }
+                if (body.length() + chunk.length() > BODY_LIMIT) {
+                    state.refused = true;
+                    tooLarge(ctx);
+                    return;
+                }
+                body.appendBuffer(chunk);
+            });
+            request.endHandler(v -> {
+                if (state.refused) {
+                    return;
+                }
+                Object parsed;
+                try {
+                    String text = body.toString(java.nio.charset.StandardCharsets.UTF_8).strip();
+                    parsed = text.isEmpty() ? null : Json.MAPPER.readValue(text, Object.class);
+                } catch (Exception e) {
+                    error(ctx, ApiException.badRequest("the body is not valid JSON"));
+                    return;
+                }
+                try {
+                    next.accept(ctx, parsed);
+                } catch (ApiException e) {
+                    error(ctx, e);
+                }
+            });
+            request.resume();
+        };
+    }
+
+    private static void tooLarge(RoutingContext ctx) {
+        ctx.response().putHeader("Connection", "close");
+        error(ctx, new ApiException(413, "too_large", "the body is larger than " + BODY_LIMIT / 1024 / 1024 + " MiB"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private void createSession(RoutingContext ctx, Object parsed) {
+        if (!(parsed instanceof java.util.Map<?, ?> map)) {
+            throw ApiException.badRequest("the body must be a JSON object, e.g. {\"cwd\": \"/path/to/project\"}");
         }
-        JsonObject request = body;
+        Identity identity = ctx.get(IDENTITY);
+        CreateSessionRequest request = CreateSessionRequest.parse(new JsonObject((java.util.Map<String, Object>) map));
+        settings.policy().checkRequest(request);
+        String resume = request.resumeSessionId();
+        if (resume != null && !identity.mayAccess(owners.ownerOf(resume))) {
+            throw ApiException.notFound("no session " + resume);
+        }
         // config files are read on a worker
-        vertx.executeBlocking(() -> sessions.create(request), false)
-                .compose(config -> client.createSession(config, request.getString("resume_session_id")).map(id -> id))
+        vertx.executeBlocking(() -> {
+            var config = sessions.create(request);
+            settings.policy().checkSession(config);
+            return config;
+        }, false)
+                .compose(config -> client.createSession(config, resume))
+                .compose(id -> vertx.executeBlocking(() -> {
+                    owners.record(id, identity.name());
+                    return id;
+                }, false))
                 .onSuccess(id -> json(ctx, 201, new JsonObject().put("session_id", id)
                         .put("events_url", "/api/v1/sessions/" + id + "/events")
                         .put("submissions_url", "/api/v1/sessions/" + id + "/submissions")))
-                .onFailure(err -> error(ctx, err instanceof IllegalArgumentException ? 400
-                        : err instanceof ReplyException re && re.failureCode() == 404 ? 404 : 400, err.getMessage()));
+                .onFailure(err -> error(ctx, err instanceof ApiException api ? api
+                        : err instanceof IllegalArgumentException ? ApiException.badRequest(clean(err.getMessage()))
+                        : fromBus(err, "could not open the session")));
     }
 
     private void listSessions(RoutingContext ctx) {
-        int limit = parseInt(ctx.request().getParam("limit"), 20);
-        vertx.executeBlocking(() -> recorded.list(limit), false)
-                .onSuccess(list -> json(ctx, 200, new JsonObject().put("sessions", list)))
-                .onFailure(err -> error(ctx, 500, "could not list sessions: " + err.getMessage()));
+        Identity identity = ctx.get(IDENTITY);
+        int limit = Math.max(1, Math.min(1000, parseInt(ctx.request().getParam("limit"), 20)));
+        vertx.executeBlocking(() -> recorded.list(Integer.MAX_VALUE), false)
+                .onSuccess(list -> {
+                    JsonArray visible = new JsonArray();
+                    for (Object o : list) {
+                        JsonObject s = (JsonObject) o;
+                        String owner = owners.ownerOf(s.getString("session_id"));
+                        if (visible.size() < limit && (identity.isAdmin() || identity.name().equals(owner))) {
+                            visible.add(s.copy().put("owner", owner));
+                        }
+                    }
+                    json(ctx, 200, new JsonObject().put("sessions", visible));
+                })
+                .onFailure(err -> error(ctx, new ApiException(500, "internal", "could not list sessions; see the server's log")));
     }
 
-    private void submit(RoutingContext ctx) {
+    /** The session of the path, if the caller may see it; otherwise a 404 (never "exists but not yours"). */
+    private String accessibleSession(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        Submission submission;
-        try {
-            submission = Json.decode(ctx.body().asString(), Submission.class);
-            if (submission.op() == null) {
-                throw new IllegalArgumentException("missing op");
-            }
-        } catch (RuntimeException e) {
-            error(ctx, 400, "not a valid submission ({\"id\": …, \"op\": {\"type\": …}}): " + e.getMessage());
-            return;
+        Identity identity = ctx.get(IDENTITY);
+        String owner = owners.ownerOf(id);
+        if (owner == null || !identity.mayAccess(owner)) {
+            throw ApiException.notFound("no session " + id);
         }
+        return id;
+    }
+
+    private void submit(RoutingContext ctx, Object parsed) {
+        String id = accessibleSession(ctx);
+        Submission submission = parseSubmission(parsed);
         client.submit(id, submission)
                 .onSuccess(v -> json(ctx, 202, new JsonObject().put("accepted", true)))
-                .onFailure(err -> error(ctx, 404, err.getMessage()));
+                .onFailure(err -> error(ctx, fromBus(err, "session " + id + " is not running")));
+    }
+
+    /** What an HTTP client may submit: everything but configure_session, which would bypass the ceiling. */
+    private static Submission parseSubmission(Object parsed) {
+        Submission submission;
+        try {
+            submission = parsed == null ? null : Json.MAPPER.convertValue(parsed, Submission.class);
+        } catch (RuntimeException e) {
+            throw ApiException.badRequest("not a valid submission: expected {\"id\": …, \"op\": {\"type\": …}}"
+                    + " with a known op type (see protocol/README.md)");
+        }
+        if (submission == null || submission.op() == null) {
+            throw ApiException.badRequest("not a valid submission: expected {\"id\": …, \"op\": {\"type\": …}}");
+        }
+        if (submission.op() instanceof Submission.Op.ConfigureSession) {
+            throw ApiException.forbidden("configure_session", "configure_session is not available over the HTTP API;"
+                    + " create a new session with the settings you need");
+        }
+        if (submission.op() instanceof Submission.Op.UserInput input && (input.items() == null
+                || input.items().stream().allMatch(i -> i == null || i.text() == null || i.text().isBlank()))) {
+            throw ApiException.badRequest("user_input needs at least one item with text");
+        }
+        return submission;
     }
 
     private void events(RoutingContext ctx) {
-        String id = ctx.pathParam("id");
+        String id;
+        try {
+            id = accessibleSession(ctx);
+        } catch (ApiException e) {
+            error(ctx, e);
+            return;
+        }
         long after = parseLong(ctx.request().getHeader("Last-Event-ID"), parseLong(ctx.request().getParam("after"), 0));
         HttpServerResponse response = ctx.response();
         response.setChunked(true)
@@ -142,8 +329,8 @@ public class HttpGatewayVerticle extends VerticleBase {
             });
             response.closeHandler(v -> close(consumer, heartbeat));
             response.exceptionHandler(e -> close(consumer, heartbeat));
-        }).onFailure(err -> response.end("event: error\ndata: " + new JsonObject().put("message", err.getMessage())
-                .encode() + "\n\n"));
+        }).onFailure(err -> response.end("event: error\ndata: " + new JsonObject().put("message",
+                "cannot follow session " + id + " now; reconnect to retry").encode() + "\n\n"));
     }
 
     /**
@@ -151,7 +338,13 @@ public class HttpGatewayVerticle extends VerticleBase {
      * data), and every text frame from the client taken as a submission. {@code ?after=N} replays.
      */
     private void webSocket(RoutingContext ctx) {
-        String id = ctx.pathParam("id");
+        String id;
+        try {
+            id = accessibleSession(ctx);
+        } catch (ApiException e) {
+            error(ctx, e);
+            return;
+        }
         long after = parseLong(ctx.request().getParam("after"), 0);
         ctx.request().toWebSocket().onSuccess(ws -> {
             var state = new Object() {
@@ -167,17 +360,19 @@ public class HttpGatewayVerticle extends VerticleBase {
             ws.textMessageHandler(text -> {
                 Submission submission;
                 try {
-                    submission = Json.decode(text, Submission.class);
-                    if (submission.op() == null) {
-                        throw new IllegalArgumentException("missing op");
+                    Object parsed;
+                    try {
+                        parsed = Json.MAPPER.readValue(text, Object.class);
+                    } catch (Exception e) {
+                        throw ApiException.badRequest("the frame is not valid JSON");
                     }
-                } catch (RuntimeException e) {
-                    ws.writeTextMessage(new JsonObject().put("error", new JsonObject().put("message",
-                            "not a valid submission: " + e.getMessage())).encode());
+                    submission = parseSubmission(parsed);
+                } catch (ApiException e) {
+                    ws.writeTextMessage(errorBody(e).encode());
                     return;
                 }
-                client.submit(id, submission).onFailure(err -> ws.writeTextMessage(new JsonObject()
-                        .put("error", new JsonObject().put("message", err.getMessage())).encode()));
+                client.submit(id, submission).onFailure(err -> ws.writeTextMessage(
+                        errorBody(fromBus(err, "session " + id + " is not running")).encode()));
             });
             client.subscribe(id, after, event -> {
                 if (!state.closed) {
@@ -189,7 +384,7 @@ public class HttpGatewayVerticle extends VerticleBase {
                     consumer.unregister();
                 }
             });
-        }).onFailure(err -> error(ctx, 400, "WebSocket upgrade failed: " + err.getMessage()));
+        }).onFailure(err -> error(ctx, ApiException.badRequest("WebSocket upgrade failed")));
     }
 
     private void close(MessageConsumer<JsonObject> consumer, long heartbeat) {
@@ -203,12 +398,40 @@ public class HttpGatewayVerticle extends VerticleBase {
         }
     }
 
+    /** A failure of a bus request, told without the deployment's internals. */
+    private static ApiException fromBus(Throwable err, String what) {
+        if (err instanceof ReplyException re) {
+            if (re.failureType() == ReplyFailure.NO_HANDLERS || re.failureType() == ReplyFailure.TIMEOUT) {
+                return new ApiException(503, "unavailable", what + ": the agent service is not reachable; try again");
+            }
+            int code = re.failureCode();
+            return new ApiException(code == 404 ? 404 : 400, code == 404 ? "not_found" : "bad_request",
+                    what + ": " + clean(re.getMessage()));
+        }
+        return new ApiException(500, "internal", what + "; see the server's log");
+    }
+
+    private static String clean(String message) {
+        if (message == null) {
+            return "no reason given";
+        }
+        String text = BUS_ADDRESS.matcher(message).replaceAll("(internal address)");
+        return text.length() > 500 ? text.substring(0, 500) + "…" : text;
+    }
+
     private static void json(RoutingContext ctx, int status, JsonObject body) {
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return;
+        }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
     }
 
-    private static void error(RoutingContext ctx, int status, String message) {
-        json(ctx, status, new JsonObject().put("error", new JsonObject().put("message", message)));
+    private static JsonObject errorBody(ApiException e) {
+        return new JsonObject().put("error", new JsonObject().put("code", e.code()).put("message", e.getMessage()));
+    }
+
+    private static void error(RoutingContext ctx, ApiException e) {
+        json(ctx, e.status(), errorBody(e));
     }
 
     private static int parseInt(String s, int fallback) {

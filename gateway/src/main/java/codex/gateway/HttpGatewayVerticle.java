@@ -285,6 +285,11 @@ public class HttpGatewayVerticle extends VerticleBase {
 
     /** What an HTTP client may submit: everything but configure_session, which would bypass the ceiling. */
     private static Submission parseSubmission(Object parsed) {
+        if (parsed instanceof java.util.Map<?, ?> map && map.get("op") instanceof java.util.Map<?, ?> op
+                && "configure_session".equals(op.get("type"))) {
+            throw ApiException.forbidden("configure_session", "configure_session is not available over the HTTP API;"
+                    + " create a new session with the settings you need");
+        }
         Submission submission;
         try {
             submission = parsed == null ? null : Json.MAPPER.convertValue(parsed, Submission.class);

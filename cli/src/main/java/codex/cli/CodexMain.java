@@ -47,6 +47,10 @@ public final class CodexMain implements java.util.concurrent.Callable<Integer> {
     @picocli.CommandLine.Option(names = "--skip-git-repo-check", description = "Allow running outside a git repository.")
     boolean skipGitRepoCheck;
 
+    @picocli.CommandLine.Option(names = "--line-mode",
+            description = "Plain line-by-line conversation instead of the full-screen view (the default when not a terminal).")
+    boolean lineMode;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -71,6 +75,9 @@ public final class CodexMain implements java.util.concurrent.Callable<Integer> {
                 model, sandboxPermissions, fullAuto, policy, "codex"), System.getenv(), System.err, false);
         if (setup.exitCode() != 0) {
             return setup.exitCode();
+        }
+        if (!lineMode && System.console() != null) {
+            return new codex.cli.tui.FullScreenClient(setup.session(), !setup.config().hideAgentReasoning(), null).run(prompt);
         }
         java.io.BufferedReader in = new java.io.BufferedReader(
                 new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));

@@ -16,14 +16,14 @@ import java.util.function.Consumer;
  * gateway: open (or resume) it, follow its events, send submissions. Callable from any thread;
  * the gateway client always runs on one Vert.x context.
  */
-final class LocalSession implements AutoCloseable {
+public final class LocalSession implements AutoCloseable {
     private final Vertx vertx = Services.newLocalVertx();
     private final Context context = vertx.getOrCreateContext();
     private final GatewayClient client = new GatewayClient(vertx);
     private volatile String id;
 
     /** Deploys the services, opens the session and delivers its events from the first one on. */
-    Future<String> open(SessionConfig config, String resumeSessionId, Consumer<Event> onEvent) {
+    public Future<String> open(SessionConfig config, String resumeSessionId, Consumer<Event> onEvent) {
         Promise<String> opened = Promise.promise();
         context.runOnContext(v -> Services.deployAll(vertx, System.getenv())
                 .compose(x -> client.createSession(config, resumeSessionId))
@@ -36,12 +36,12 @@ final class LocalSession implements AutoCloseable {
     }
 
     /** The session's id once it is open, else null. */
-    String id() {
+    public String id() {
         return id;
     }
 
     /** Completes when the gateway has accepted the submission. */
-    Future<Void> submit(Submission submission) {
+    public Future<Void> submit(Submission submission) {
         Promise<Void> accepted = Promise.promise();
         context.runOnContext(v -> client.submit(id, submission).onComplete(accepted));
         return accepted.future();

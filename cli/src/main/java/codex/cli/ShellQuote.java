@@ -4,13 +4,13 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /** Renders argv the way a user would type it, for display only. */
-final class ShellQuote {
+public final class ShellQuote {
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 
     private ShellQuote() {
     }
 
-    static String join(List<String> argv) {
+    public static String join(List<String> argv) {
         StringBuilder sb = new StringBuilder();
         for (String a : argv) {
             if (sb.length() > 0) {

@@ -1,0 +1,108 @@
+package codex.cli.tui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import codex.protocol.EventMsg;
+import java.util.List;
+import java.util.Map;
+import org.jline.utils.AttributedString;
+import org.jline.utils.AttributedStyle;
+import org.junit.jupiter.api.Test;
+
+/** Rendering of transcript text without a terminal: markdown, diffs, wrapping. */
+class RenderTest {
+    private final Render colour = new Render(true);
+    private final Render plain = new Render(false);
+
+    private static List<String> text(List<AttributedString> lines) {
+        return lines.stream().map(AttributedString::toString).toList();
+    }
+
+    /** The style at a character, as the terminal would get it. */
+    private static AttributedStyle styleOf(AttributedString line, String word) {
+        return line.styleAt(line.toString().indexOf(word));
+    }
+
+    @Test
+    void boldAndCodeSpansLoseTheirMarkersAndKeepTheirStyle() {
+        AttributedString line = colour.markdown("Use **care** with `rm -rf`.", 80, "").get(0);
+        assertEquals("Use care with rm -rf.", line.toString());
+        assertTrue((styleOf(line, "care").getStyle() & 0x1) != 0, "bold");
+        assertEquals(AttributedStyle.DEFAULT.foreground(AttributedStyle.CYAN).getStyle(), styleOf(line, "rm").getStyle());
+        assertEquals(AttributedStyle.DEFAULT.getStyle(), styleOf(line, "Use").getStyle());
+    }
+
+    @Test
+    void fencedCodeIsIndentedAndNotWordWrappedOrMarkdowned() {
+        List<String> lines = text(colour.markdown("Run:\n```bash\necho **not bold** `x`\n```\nDone.", 80, ""));
+        assertEquals(List.of("Run:", "  echo **not bold** `x`", "Done."), lines);
+    }
+
+    @Test
+    void headingsAreBoldWithoutHashes() {
+        AttributedString line = colour.markdown("## Plan", 80, "").get(0);
+        assertEquals("Plan", line.toString());
+    }
+
+    @Test
+    void diffLinesAreColouredByKind() {
+        List<AttributedString> lines = colour.diff("--- a/x\n+++ b/x\n@@ -1 +1 @@\n-old\n+new\n same", 80, "");
+        assertEquals(AttributedStyle.DEFAULT.foreground(AttributedStyle.RED).getStyle(), lines.get(3).styleAt(0).getStyle());
+        assertEquals(AttributedStyle.DEFAULT.foreground(AttributedStyle.GREEN).getStyle(), lines.get(4).styleAt(0).getStyle());
+        assertEquals(AttributedStyle.DEFAULT.foreground(AttributedStyle.CYAN).getStyle(), lines.get(2).styleAt(0).getStyle());
+        assertEquals(AttributedStyle.DEFAULT.getStyle(), lines.get(5).styleAt(0).getStyle());
+    }
+
+    @Test
+    void noColourMeansNoForegroundAnywhere() {
+        for (AttributedString l : plain.diff("-old\n+new", 80, "")) {
+            assertEquals(AttributedStyle.DEFAULT.getStyle(), l.styleAt(0).getStyle());
+        }
+        AttributedString code = plain.markdown("`x`", 80, "").get(0);
+        assertEquals(AttributedStyle.DEFAULT.getStyle(), code.styleAt(0).getStyle());
+    }
+
+    @Test
+    void wordsWrapAtNarrowWidthsAndLongWordsAreCut() {
+        List<String> lines = text(colour.markdown("the quick brown fox jumps", 12, "  "));
+        assertEquals(List.of("  the quick", "  brown fox", "  jumps"), lines);
+        List<String> cut = text(Render.wrap(new AttributedString("abcdefghij"), 6, "> ", true));
+        assertEquals(List.of("> abcd", "> efgh", "> ij"), cut);
+        for (int width : new int[] {80, 40, 20, 10}) {
+            for (String l : text(colour.markdown("A **long** answer with `code` and words that must wrap nicely", width, "  "))) {
+                assertTrue(l.length() <= width, width + ": " + l);
+            }
+        }
+    }
+
+    @Test
+    void commandShowsStatusDurationAndTheTailOfItsOutput() {
+        Transcript.Command c = new Transcript.Command(List.of("bash", "-c", "seq 8"), true);
+        c.output("1\n2\n3\n4\n5\n6\n7\n8\n");
+        c.end(0, 1500, "", "");
+        List<String> shown = text(c.lines(80, colour, false));
+        assertTrue(shown.get(1).startsWith("✓ ran bash -c 'seq 8'  1.5s"), shown.toString());
+        assertTrue(shown.contains("  … 3 earlier lines (Ctrl-O shows all)"), shown.toString());
+        assertTrue(shown.contains("  | 8") && !shown.contains("  | 3"), shown.toString());
+        assertTrue(text(c.lines(80, colour, true)).contains("  | 1"), "expanded shows everything");
+        Transcript.Command failed = new Transcript.Command(List.of("false"), false);
+        failed.end(1, 20, "", "");
+        assertTrue(text(failed.lines(80, colour, false)).get(1).startsWith("✗ exit 1 false  20ms  (outside the sandbox)"));
+    }
+
+    @Test
+    void patchesShowEachFileAsADiff() {
+        var p = new Transcript.Patch(Map.of("a.txt", new EventMsg.FileChange("add", "hello\n", null, null)), "✓ patch");
+        List<String> shown = text(p.lines(40, colour, false));
+        assertEquals(List.of("", "✓ patch", "  add a.txt", "    +hello"), shown);
+    }
+
+    @Test
+    void promptsWrapUnderTheirMarker() {
+        List<String> shown = text(new Transcript.Prompt("please fix the failing build now").lines(16, colour, false));
+        assertEquals(List.of("", "› please fix", "  the failing", "  build now"), shown);
+        assertFalse(shown.stream().anyMatch(l -> l.length() > 16));
+    }
+}

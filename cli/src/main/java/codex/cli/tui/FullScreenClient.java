@@ -556,7 +556,7 @@ public final class FullScreenClient {
                     break;
                 }
                 try {
-                    String policy = ApprovalPolicy.parse(args.get(0)).wireName();
+                    ApprovalPolicy policy = ApprovalPolicy.parse(args.get(0));
                     reconfigure(with(config, config.model(), policy, config.sandboxPermissions()));
                     info("approval policy set to " + policy);
                 } catch (IllegalArgumentException e) {
@@ -589,7 +589,7 @@ public final class FullScreenClient {
         local.submit(new Submission("configure-" + (++submissions), new Submission.Op.ConfigureSession(next)));
     }
 
-    static SessionConfig with(SessionConfig c, String model, String policy, List<String> sandbox) {
+    static SessionConfig with(SessionConfig c, String model, ApprovalPolicy policy, List<String> sandbox) {
         return new SessionConfig(model, c.provider(), policy, sandbox, c.cwd(), c.disableResponseStorage(),
                 c.baseInstructions(), c.userInstructions(), c.notifyCommand(), c.reasoningEffort(), c.reasoningSummary(),
                 c.codexHome(), c.historyPersistence());

@@ -23,8 +23,9 @@ import java.util.Objects;
  *   <tr><td>never</td><td>run</td><td>run</td><td>apply</td><td>reject</td><td>report</td></tr>
  * </table>
  *
- * An "approve for session" answer turns a later "ask" for the same command, or for a patch under
- * an approved root, into run/apply (under every policy that asks).
+ * An "approve for session" answer makes the same command run unsandboxed without asking (under
+ * every policy), and a later patch under an approved root apply (under every policy that asks).
+ * {@link SessionApprovals} keeps those answers for one session and is what the agent asks.
  */
 public final class ApprovalRules {
 
@@ -35,16 +36,20 @@ public final class ApprovalRules {
      * Whether to ask before running {@code argv}.
      *
      * @param approvedForSession the user already answered {@link ReviewDecision#APPROVED_FOR_SESSION}
-     *                           for this exact command
+     *                           for this exact command: it runs as it did when approved, without the
+     *                           sandbox and without asking, under every policy
      */
     public static CommandDecision forCommand(ApprovalPolicy policy, List<String> argv, boolean approvedForSession) {
         requirePolicy(policy);
+        if (approvedForSession) {
+            return CommandDecision.RUN_UNSANDBOXED;
+        }
         if (SafeCommands.isKnownSafe(argv)) {
             return CommandDecision.RUN_SANDBOXED;
         }
         return switch (policy) {
             case NEVER, ON_FAILURE -> CommandDecision.RUN_SANDBOXED;
-            case UNLESS_ALLOW_LISTED, AUTO_EDIT -> approvedForSession ? CommandDecision.RUN_SANDBOXED : CommandDecision.ASK_USER;
+            case UNLESS_ALLOW_LISTED, AUTO_EDIT -> CommandDecision.ASK_USER;
         };
     }
 

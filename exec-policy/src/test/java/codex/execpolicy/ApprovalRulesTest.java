@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 
 import static codex.execpolicy.CommandDecision.ASK_USER;
 import static codex.execpolicy.CommandDecision.RUN_SANDBOXED;
+import static codex.execpolicy.CommandDecision.RUN_UNSANDBOXED;
 import static codex.execpolicy.FailureDecision.ASK_RETRY_WITHOUT_SANDBOX;
 import static codex.execpolicy.FailureDecision.REPORT_TO_MODEL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,13 +39,13 @@ class ApprovalRulesTest {
 
     static Stream<Row> matrix() {
         return Stream.of(
-                new Row(ApprovalPolicy.UNLESS_ALLOW_LISTED, RUN_SANDBOXED, ASK_USER, RUN_SANDBOXED,
+                new Row(ApprovalPolicy.UNLESS_ALLOW_LISTED, RUN_SANDBOXED, ASK_USER, RUN_UNSANDBOXED,
                         PatchDecision.ASK_USER, PatchDecision.ASK_USER, PatchDecision.APPLY, REPORT_TO_MODEL, REPORT_TO_MODEL),
-                new Row(ApprovalPolicy.AUTO_EDIT, RUN_SANDBOXED, ASK_USER, RUN_SANDBOXED,
+                new Row(ApprovalPolicy.AUTO_EDIT, RUN_SANDBOXED, ASK_USER, RUN_UNSANDBOXED,
                         PatchDecision.APPLY, PatchDecision.ASK_USER, PatchDecision.APPLY, REPORT_TO_MODEL, REPORT_TO_MODEL),
-                new Row(ApprovalPolicy.ON_FAILURE, RUN_SANDBOXED, RUN_SANDBOXED, RUN_SANDBOXED,
+                new Row(ApprovalPolicy.ON_FAILURE, RUN_SANDBOXED, RUN_SANDBOXED, RUN_UNSANDBOXED,
                         PatchDecision.APPLY, PatchDecision.ASK_USER, PatchDecision.APPLY, ASK_RETRY_WITHOUT_SANDBOX, REPORT_TO_MODEL),
-                new Row(ApprovalPolicy.NEVER, RUN_SANDBOXED, RUN_SANDBOXED, RUN_SANDBOXED,
+                new Row(ApprovalPolicy.NEVER, RUN_SANDBOXED, RUN_SANDBOXED, RUN_UNSANDBOXED,
                         PatchDecision.APPLY, PatchDecision.REJECT, PatchDecision.REJECT, REPORT_TO_MODEL, REPORT_TO_MODEL));
     }
 

@@ -1,0 +1,8 @@
+package codex.agent;
+
+/** The user answered "abort": the turn ends at once. */
+final class TurnAbortedByUser extends RuntimeException {
+    TurnAbortedByUser() {
+        super("aborted by the user", null, false, false);
+    }
+}

@@ -1,5 +1,6 @@
 package codex.patch;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -29,6 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * Runs every upstream Codex apply_patch scenario (shared/conformance/apply-patch/scenarios) the way upstream's
  * scenarios.rs does: copy input/ to an empty directory, apply patch.txt there, and compare the whole tree (files,
  * directories, bytes) with expected/.
+ *
+ * <p>The scenarios live outside this repository (shared/ beside the clone). Without them these tests are reported
+ * skipped with the reason, so a fresh clone still verifies (the project's own apply_patch tests in this module run
+ * regardless); under {@code CI=true} their absence fails, since CI must check conformance.
  */
 class ScenarioConformanceTest {
     private static final String SCENARIOS = "shared/conformance/apply-patch/scenarios";
@@ -41,9 +47,24 @@ class ScenarioConformanceTest {
     @TempDir
     Path work;
 
-    /** Walks up from the module directory; shared/ sits inside an ancestor or beside the clone. Fails if absent. */
+    /** Shown for the one placeholder case when the scenarios are absent (that case is then skipped or failed). */
+    private static final String ABSENT = "(upstream scenarios not found)";
+
+    /**
+     * Walks up from the module directory; shared/ sits inside an ancestor or beside the clone. When absent: skips
+     * the calling test with the reason, or fails it under CI=true.
+     */
     static Path scenariosDir() {
-        return scenariosDir(Paths.get(System.getProperty("basedir", System.getProperty("user.dir"))));
+        Path from = Paths.get(System.getProperty("basedir", System.getProperty("user.dir")));
+        try {
+            return scenariosDir(from);
+        } catch (IllegalStateException absent) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError("CI=true requires the upstream scenarios: " + absent.getMessage(), absent);
+            }
+            Assumptions.abort(absent.getMessage());
+            throw absent; // not reached: abort throws
+        }
     }
 
     static Path scenariosDir(Path from) {
@@ -63,7 +84,14 @@ class ScenarioConformanceTest {
     }
 
     static Stream<String> scenarios() throws IOException {
-        try (Stream<Path> entries = Files.list(scenariosDir())) {
+        Optional<Path> dir;
+        try {
+            dir = Optional.of(scenariosDir(Paths.get(System.getProperty("basedir", System.getProperty("user.dir")))));
+        } catch (IllegalStateException absent) {
+            // One placeholder case whose run calls scenariosDir() and so is skipped (or fails under CI=true).
+            return Stream.of(ABSENT);
+        }
+        try (Stream<Path> entries = Files.list(dir.get())) {
             return entries.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted()
                     .toList().stream();
         }
@@ -71,6 +99,7 @@ class ScenarioConformanceTest {
 
     @Test
     void theWholeUpstreamSuiteIsPresent() throws IOException {
+        scenariosDir();
         List<String> names = scenarios().toList();
         assertTrue(names.size() >= 23, "expected the 23 upstream scenarios, found " + names);
         assertTrue(EXPECTED_FAILURES.stream().allMatch(names::contains), "failure scenarios renamed? " + names);
@@ -79,7 +108,8 @@ class ScenarioConformanceTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void scenarioLeavesExactlyTheExpectedTree(String name) throws IOException {
-        Path scenario = scenariosDir().resolve(name);
+        Path scenarios = scenariosDir();
+        Path scenario = scenarios.resolve(name);
         Path input = scenario.resolve("input");
         if (Files.isDirectory(input)) {
             copyTree(input, work);
@@ -147,8 +177,9 @@ class ScenarioConformanceTest {
     }
 
     @Test
-    void missingScenarioFolderIsAnErrorNotASkip() {
-        // From a directory with no shared/ above or beside it the locator must throw, failing the suite.
+    void missingScenarioFolderIsReportedWithWhereToPutIt() {
+        // From a directory with no shared/ above or beside it the locator throws; scenariosDir() turns that into
+        // a skip with this message (or a failure under CI=true).
         IllegalStateException error = assertThrows(IllegalStateException.class, () -> scenariosDir(work));
         assertTrue(error.getMessage().contains(SCENARIOS), error.getMessage());
     }

@@ -33,11 +33,16 @@ public final class ProjectDocs {
      * are none or {@code maxBytes <= 0}. Unreadable files are skipped.
      */
     public static String load(Path codexHome, Path cwd, int maxBytes) {
+        return load(codexHome, cwd, maxBytes, null);
+    }
+
+    /** As {@link #load(Path, Path, int)}, looking for the repository no higher than {@code ceiling} (tests). */
+    static String load(Path codexHome, Path cwd, int maxBytes, Path ceiling) {
         if (maxBytes <= 0) {
             return "";
         }
         ByteArrayOutputStream joined = new ByteArrayOutputStream();
-        for (Path file : discover(codexHome, cwd)) {
+        for (Path file : discover(codexHome, cwd, ceiling)) {
             if (joined.size() >= maxBytes) {
                 break;
             }
@@ -65,13 +70,17 @@ public final class ProjectDocs {
 
     /** The files {@link #load} would read, in order (existing regular files only, no duplicates). */
     public static List<Path> discover(Path codexHome, Path cwd) {
+        return discover(codexHome, cwd, null);
+    }
+
+    static List<Path> discover(Path codexHome, Path cwd, Path ceiling) {
         Set<Path> files = new LinkedHashSet<>();
         if (codexHome != null) {
             docIn(codexHome).ifPresent(files::add);
         }
         Path start = cwd.toAbsolutePath().normalize();
         Deque<Path> chain = new ArrayDeque<>();
-        Path root = repositoryRoot(start);
+        Path root = repositoryRoot(start, ceiling);
         for (Path dir = start; dir != null; dir = dir.getParent()) {
             chain.addFirst(dir);
             if (dir.equals(root)) {
@@ -86,8 +95,17 @@ public final class ProjectDocs {
 
     /** The nearest ancestor of {@code cwd} (itself included) holding {@code .git}; {@code cwd} if none. */
     public static Path repositoryRoot(Path cwd) {
+        return repositoryRoot(cwd, null);
+    }
+
+    /**
+     * As {@link #repositoryRoot(Path)}, but the search stops at {@code ceiling} (like git's
+     * GIT_CEILING_DIRECTORIES), so a test in a temp folder is not affected by a {@code .git} above it.
+     */
+    static Path repositoryRoot(Path cwd, Path ceiling) {
         Path start = cwd.toAbsolutePath().normalize();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
+        Path stop = ceiling == null ? null : ceiling.toAbsolutePath().normalize();
+        for (Path dir = start; dir != null && (stop == null || dir.startsWith(stop)); dir = dir.getParent()) {
             // .git is a directory in a normal clone and a file in worktrees and submodules.
             if (Files.exists(dir.resolve(".git"))) {
                 return dir;

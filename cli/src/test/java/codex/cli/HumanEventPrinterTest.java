@@ -27,6 +27,17 @@ class HumanEventPrinterTest {
     }
 
     @Test
+    void anEventTypeThisBuildDoesNotKnowIsSkippedAndPrintingGoesOn() {
+        Event future = codex.protocol.Json.decode(
+                "{\"session_id\":\"s\",\"seq\":1,\"msg\":{\"type\":\"mcp_tool_call_begin\",\"call_id\":\"m\"}}",
+                Event.class);
+        printer.print(future);
+        assertEquals("", screen());
+        at(1, new EventMsg.AgentMessage("still here"));
+        assertTrue(screen().contains("still here"), screen());
+    }
+
+    @Test
     void longCommandShowsItsFirstLinesAtOnceThenProgressThenHowMuchWasHidden() {
         at(0, new EventMsg.ExecCommandBegin("c", List.of("make"), "/w", true));
         StringBuilder all = new StringBuilder();

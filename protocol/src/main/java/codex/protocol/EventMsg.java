@@ -2,11 +2,19 @@ package codex.protocol;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
-/** Every message the system can say to a client. The JSON {@code type} names are the contract. */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+/**
+ * Every message the system can say to a client. The JSON {@code type} names are the contract. A {@code type} this
+ * build does not know (a newer agent) decodes to {@link Unknown}, which keeps the raw JSON: front ends skip it or
+ * show it generically, and re-encoding it gives back the same JSON.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type", visible = true, defaultImpl = EventMsg.Unknown.class)
 @JsonSubTypes({
     @JsonSubTypes.Type(value = EventMsg.SessionConfigured.class, name = "session_configured"),
     @JsonSubTypes.Type(value = EventMsg.TaskStarted.class, name = "task_started"),
@@ -89,12 +97,27 @@ public sealed interface EventMsg {
     record ShutdownComplete() implements EventMsg { }
 
     /**
+     * An event whose {@code type} this build does not know. {@code raw} is the whole {@code msg} object as received
+     * (type included); it is encoded back unchanged.
+     */
+    @JsonDeserialize(using = UnknownEvents.Decoder.class)
+    @JsonSerialize(using = UnknownEvents.Encoder.class)
+    record Unknown(String type, JsonNode raw) implements EventMsg {
+        public Unknown {
+            Objects.requireNonNull(raw, "raw");
+        }
+    }
+
+    /**
      * One file of a patch. kind: add | delete | update. content for add/delete, unified_diff for
      * update, move_path when an update also renames.
      */
     record FileChange(String kind, String content, String unifiedDiff, String movePath) { }
 
     static String typeName(EventMsg msg) {
+        if (msg instanceof Unknown u) {
+            return u.type() == null ? "unknown" : u.type();
+        }
         JsonSubTypes.Type[] types = EventMsg.class.getAnnotation(JsonSubTypes.class).value();
         for (JsonSubTypes.Type t : types) {
             if (t.value() == msg.getClass()) {

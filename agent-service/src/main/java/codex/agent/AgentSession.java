@@ -116,7 +116,7 @@ public final class AgentSession implements SessionContext {
 
     public void announce(boolean resumed) {
         emit(null, null, new EventMsg.SessionConfigured(sessionId, config.model(),
-                config.provider() == null ? null : config.provider().id(), config.cwd(), config.approvalPolicy().wireName,
+                config.provider() == null ? null : config.provider().id(), config.cwd(), config.approvalPolicy().wireName(),
                 config.sandboxPermissions(), resumed));
     }
 
@@ -158,7 +158,7 @@ public final class AgentSession implements SessionContext {
         SessionConfig previous = config;
         config = next;
         if (approvals.changePolicy(next.approvalPolicy())) {
-            emit(null, submissionId, new EventMsg.BackgroundEvent("approval policy is now " + next.approvalPolicy().wireName
+            emit(null, submissionId, new EventMsg.BackgroundEvent("approval policy is now " + next.approvalPolicy().wireName()
                     + "; approvals given for the session were for the old policy and are forgotten"));
         }
         JsonObject context = Prompts.environmentContext(next);

@@ -34,7 +34,7 @@ public final class Prompts {
         boolean network = config.sandboxPermissions().contains("network-full-access");
         return userMessage("<environment_context>\n"
                 + "  <cwd>" + config.cwd() + "</cwd>\n"
-                + "  <approval_policy>" + config.approvalPolicy().wireName + "</approval_policy>\n"
+                + "  <approval_policy>" + config.approvalPolicy().wireName() + "</approval_policy>\n"
                 + "  <sandbox_permissions>" + String.join(", ", config.sandboxPermissions()) + "</sandbox_permissions>\n"
                 + "  <network_access>" + (network ? "enabled" : "restricted") + "</network_access>\n"
                 + "  <shell>bash</shell>\n"

@@ -60,7 +60,7 @@ final class SessionLog {
                 .put("cwd", config.cwd())
                 .put("model", config.model())
                 .put("provider", config.provider() == null ? null : config.provider().id())
-                .put("approval_policy", config.approvalPolicy().wireName)
+                .put("approval_policy", config.approvalPolicy().wireName())
                 .put("sandbox_permissions", new JsonArray(config.sandboxPermissions()))
                 .put("version", VERSION);
         RolloutRecorder recorder = RolloutRecorder.create(home, sessionId, Instant.now(), meta, options);

@@ -126,10 +126,10 @@ final class TurnLoop {
         }
         JsonObject r = new JsonObject();
         if (config.reasoningEffort() != null) {
-            r.put("effort", config.reasoningEffort().wireName);
+            r.put("effort", config.reasoningEffort().wireName());
         }
         if (config.reasoningSummary() != null && config.reasoningSummary() != ReasoningSummary.NONE) {
-            r.put("summary", config.reasoningSummary().wireName);
+            r.put("summary", config.reasoningSummary().wireName());
         }
         return r;
     }

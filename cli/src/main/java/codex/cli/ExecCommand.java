@@ -147,7 +147,7 @@ public final class ExecCommand implements Callable<Integer> {
                 } else {
                     if (event.msg() instanceof EventMsg.SessionConfigured sc && !state.headerShown) {
                         state.headerShown = true;
-                        human.header(session.model(), session.provider().id(), session.cwd(), session.approvalPolicy().wireName,
+                        human.header(session.model(), session.provider().id(), session.cwd(), session.approvalPolicy().wireName(),
                                 session.sandboxPermissions(), sc.sessionId());
                         human.prompt(task);
                         if (sc.resumed()) {

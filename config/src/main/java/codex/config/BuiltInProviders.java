@@ -57,7 +57,7 @@ public final class BuiltInProviders {
         if (envKey != null) {
             t.put("env_key", envKey);
         }
-        t.put("wire_api", wireApi.wireName);
+        t.put("wire_api", wireApi.wireName());
         return t;
     }
 }

@@ -53,7 +53,7 @@ public record ModelProviderInfo(
 
     /** This provider as the session contract carries it to the agent (which resolves keys and URLs). */
     public ProviderSpec toSpec() {
-        return new ProviderSpec(id, name, baseUrl, envKey, envKeyInstructions, wireApi.wireName, queryParams,
+        return new ProviderSpec(id, name, baseUrl, envKey, envKeyInstructions, wireApi.wireName(), queryParams,
                 httpHeaders, envHttpHeaders, requestMaxRetries, streamMaxRetries, streamIdleTimeoutMs);
     }
 

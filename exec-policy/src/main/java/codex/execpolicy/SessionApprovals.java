@@ -66,8 +66,8 @@ public final class SessionApprovals {
         String reason = switch (decision) {
             case RUN_UNSANDBOXED -> "approved for the session";
             case RUN_SANDBOXED -> SafeCommands.isKnownSafe(argv) ? "known-safe command"
-                    : "approval policy " + policy.wireName + " runs commands in the sandbox";
-            case ASK_USER -> "approval policy " + policy.wireName
+                    : "approval policy " + policy.wireName() + " runs commands in the sandbox";
+            case ASK_USER -> "approval policy " + policy.wireName()
                     + ": this command is not on the known-safe list; if approved it runs without the sandbox";
         };
         return new Command(decision, reason);
@@ -124,7 +124,7 @@ public final class SessionApprovals {
         }
         String outside = touched.stream().filter(p -> !roots.isWritable(p)).map(Path::toString)
                 .collect(Collectors.joining(", "));
-        return outside.isEmpty() ? "approval policy " + policy.wireName + " asks before every patch"
+        return outside.isEmpty() ? "approval policy " + policy.wireName() + " asks before every patch"
                 : "the patch writes outside the writable folders: " + outside;
     }
 }

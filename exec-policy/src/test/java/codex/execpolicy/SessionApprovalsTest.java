@@ -21,7 +21,7 @@ class SessionApprovalsTest {
             SessionApprovals approvals = new SessionApprovals(policy);
             approvals.recordCommandAnswer(MAKE, ReviewDecision.APPROVED_FOR_SESSION);
             SessionApprovals.Command decision = approvals.forCommand(MAKE);
-            assertEquals(CommandDecision.RUN_UNSANDBOXED, decision.decision(), policy.wireName);
+            assertEquals(CommandDecision.RUN_UNSANDBOXED, decision.decision(), policy.wireName());
             assertEquals("approved for the session", decision.reason());
             assertEquals(ApprovalRules.forCommand(policy, MAKE, false), approvals.forCommand(List.of("make", "install")).decision(),
                     "another command is decided by the policy alone");

@@ -11,20 +11,14 @@ import java.util.Objects;
  */
 public record SandboxPermission(Kind kind, String folder) {
 
-    public enum Kind {
-        DISK_FULL_READ_ACCESS("disk-full-read-access"),
-        DISK_WRITE_CWD("disk-write-cwd"),
-        DISK_WRITE_PLATFORM_USER_TEMP_FOLDER("disk-write-platform-user-temp-folder"),
-        DISK_WRITE_PLATFORM_GLOBAL_TEMP_FOLDER("disk-write-platform-global-temp-folder"),
-        DISK_WRITE_FOLDER("disk-write-folder"),
-        DISK_FULL_WRITE_ACCESS("disk-full-write-access"),
-        NETWORK_FULL_ACCESS("network-full-access");
-
-        public final String wireName;
-
-        Kind(String wireName) {
-            this.wireName = wireName;
-        }
+    public enum Kind implements WireName {
+        DISK_FULL_READ_ACCESS,
+        DISK_WRITE_CWD,
+        DISK_WRITE_PLATFORM_USER_TEMP_FOLDER,
+        DISK_WRITE_PLATFORM_GLOBAL_TEMP_FOLDER,
+        DISK_WRITE_FOLDER,
+        DISK_FULL_WRITE_ACCESS,
+        NETWORK_FULL_ACCESS;
     }
 
     /** The valid spellings, for error messages. */
@@ -56,7 +50,7 @@ public record SandboxPermission(Kind kind, String folder) {
         int eq = s.indexOf('=');
         String name = eq >= 0 ? s.substring(0, eq) : s;
         for (Kind k : Kind.values()) {
-            if (k.wireName.equals(name)) {
+            if (k.wireName().equals(name)) {
                 if (k == Kind.DISK_WRITE_FOLDER) {
                     if (eq < 0 || s.substring(eq + 1).isBlank()) {
                         throw new IllegalArgumentException(
@@ -90,6 +84,6 @@ public record SandboxPermission(Kind kind, String folder) {
 
     @Override
     public String toString() {
-        return kind == Kind.DISK_WRITE_FOLDER ? kind.wireName + "=" + folder : kind.wireName;
+        return kind == Kind.DISK_WRITE_FOLDER ? kind.wireName() + "=" + folder : kind.wireName();
     }
 }

@@ -8,9 +8,20 @@ import java.util.stream.Collectors;
  * parser for all of them, so every "unknown X" error reads the same and lists the valid names.
  */
 public interface WireName {
-    /** The spelling; also how the constant is written in JSON messages (the enums' {@code parse} reads it back). */
+    /**
+     * The spelling; also how the constant is written in JSON messages (the enums' {@code parse} reads it back).
+     * Derived from the constant: lower case, words joined by {@link #wordSeparator()} ({@code ON_FAILURE} is
+     * {@code on-failure}), so an enum declares only its constants, its parse and its toString.
+     */
     @com.fasterxml.jackson.annotation.JsonValue
-    String wireName();
+    default String wireName() {
+        return ((Enum<?>) this).name().toLowerCase(java.util.Locale.ROOT).replace('_', wordSeparator());
+    }
+
+    /** What joins the words of a wire name: {@code -} (config style) unless the wire format says otherwise. */
+    default char wordSeparator() {
+        return '-';
+    }
 
     /** The valid spellings, comma-separated, in declaration order. */
     static <E extends Enum<E> & WireName> String validNames(Class<E> type) {

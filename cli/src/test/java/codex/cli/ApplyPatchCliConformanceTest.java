@@ -36,11 +36,24 @@ class ApplyPatchCliConformanceTest {
                 }
             }
         }
-        throw new AssertionError("cannot find " + SCENARIOS + " in or beside any parent of " + start);
+        String why = "cannot find " + SCENARIOS + " in or beside any parent of " + start
+                + " (the upstream scenarios live in ../shared, which CI provides)";
+        if ("true".equals(System.getenv("CI"))) {
+            throw new AssertionError("CI=true requires the upstream scenarios: " + why);
+        }
+        org.junit.jupiter.api.Assumptions.abort(why);
+        return null; // not reached
     }
 
     static Stream<String> scenarios() throws IOException {
-        try (Stream<Path> entries = Files.list(scenariosDir())) {
+        Path dir;
+        try {
+            dir = scenariosDir();
+        } catch (org.opentest4j.TestAbortedException absent) {
+            // one placeholder case whose run calls scenariosDir() again and so is reported skipped with the reason
+            return Stream.of("(upstream scenarios absent)");
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
             return entries.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList().stream();
         }
     }

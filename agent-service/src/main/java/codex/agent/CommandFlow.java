@@ -15,9 +15,6 @@ import java.util.function.Supplier;
 
 /** A shell call under the approval policy: carries out {@link SessionApprovals}' decision, asks when told to. */
 final class CommandFlow {
-    /** What "without the sandbox" means to the sandbox-service: said explicitly, only on the approval path. */
-    static final List<String> UNSANDBOXED = List.of("disk-full-read-access", "disk-full-write-access", "network-full-access");
-
     static final String DENIED_OUTPUT = "exec command rejected by user: do not run it again; ask the user or try another way";
 
     private final SessionContext session;
@@ -76,8 +73,9 @@ final class CommandFlow {
         String execId = session.sessionId() + "." + UUID.randomUUID();
         turn.runningExecId = execId;
         session.emit(turn, new EventMsg.ExecCommandBegin(callId, call.command(), cwd, sandboxed));
-        List<String> permissions = sandboxed ? session.config().sandboxPermissions() : UNSANDBOXED;
-        ExecCommand command = new ExecCommand(execId, call.command(), cwd, null, call.timeoutMs(), permissions, null, 0);
+        // unrestricted only here, for a command the approval authority (or the user) let out of the sandbox
+        ExecCommand command = new ExecCommand(execId, call.command(), cwd, null, call.timeoutMs(),
+                sandboxed ? session.config().sandboxPermissions() : null, !sandboxed, null, 0);
         return sandbox.exec(command, chunk -> session.emit(turn,
                         new EventMsg.ExecCommandOutputDelta(callId, chunk.stream(), chunk.text())))
                 .transform(ar -> {

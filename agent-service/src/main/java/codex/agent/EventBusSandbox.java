@@ -53,8 +53,7 @@ public final class EventBusSandbox implements SandboxGateway {
 
     @Override
     public Future<ExecFinished> exec(ExecCommand command, Consumer<OutputChunk> output) {
-        ExecCommand routed = new ExecCommand(command.execId(), command.argv(), command.cwd(), command.extraEnv(),
-                command.timeoutMs(), command.permissions(), outputAddress, command.maxOutputBytes());
+        ExecCommand routed = command.withOutputAddress(outputAddress);
         listeners.put(command.execId(), output);
         long replyTimeout = command.timeoutMs() > 0 ? command.timeoutMs() + REPLY_SLACK_MS : NO_TIMEOUT_REPLY_MS;
         return BusRequests.<JsonObject>request(vertx, Addresses.SANDBOX_EXEC, Json.toJson(routed),

@@ -44,10 +44,10 @@ final class PatchFlow {
             WritableRoots roots = ApprovalRules.writableRoots(SandboxPermission.parseAll(session.config().sandboxPermissions()),
                     Path.of(session.config().cwd()), env);
             SessionApprovals.Patch decision = approvals.get().forPatch(touched, roots);
-            List<String> restrictTo = roots.everything() ? null : roots.roots().stream().map(Path::toString).toList();
+            List<String> restrictTo = roots.everything() || !decision.restrictToWritableRoots() ? null
+                    : roots.roots().stream().map(Path::toString).toList();
             return switch (decision.decision()) {
-                case APPLY -> apply(turn, callId, patchText, cwd, plan.changes(), true,
-                        decision.restrictToWritableRoots() ? restrictTo : null);
+                case APPLY -> apply(turn, callId, patchText, cwd, plan.changes(), true, restrictTo);
                 case REJECT -> Future.succeededFuture(output(decision.reason(), 1));
                 case ASK_USER -> questions.ask(turn, callId,
                                 new EventMsg.ApplyPatchApprovalRequest(callId, plan.changes(), decision.reason(), null))
@@ -61,11 +61,14 @@ final class PatchFlow {
         }, err -> Future.succeededFuture(output("the sandbox could not check the patch: " + Items.messageOf(err), 1)));
     }
 
+    /** @param roots where the sandbox may write; null: anywhere (approved, or the session may write everywhere) */
     private Future<String> apply(Turn turn, String callId, String patchText, Path cwd,
                                  Map<String, EventMsg.FileChange> changes, boolean autoApproved, List<String> roots) {
         session.emit(turn, new EventMsg.PatchApplyBegin(callId, autoApproved, changes));
         long started = System.nanoTime();
-        return sandbox.applyPatch(new ApplyPatch(patchText, cwd.toString(), roots))
+        ApplyPatch request = roots == null ? ApplyPatch.anywhere(patchText, cwd.toString())
+                : ApplyPatch.within(patchText, cwd.toString(), roots);
+        return sandbox.applyPatch(request)
                 .transform(ar -> {
                     PatchApplied result = ar.succeeded() ? ar.result()
                             : new PatchApplied(false, "", "the sandbox could not apply the patch: " + Items.messageOf(ar.cause()));

@@ -195,7 +195,7 @@ class AgentSessionTest {
         assertTrue(sandbox.execs.isEmpty(), "nothing runs before the answer");
 
         s.submit(execAnswer("c1", "approved"));
-        assertEquals(CommandFlow.UNSANDBOXED, sandbox.execs.get(0).permissions());
+        assertUnrestricted(sandbox.execs.get(0));
         assertFalse(events.last(EventMsg.ExecCommandBegin.class).sandboxed());
         assertEquals("c2", events.last(EventMsg.ExecApprovalRequest.class).callId(), "approved once: asked again");
         s.submit(execAnswer("c2", "approved"));
@@ -212,7 +212,7 @@ class AgentSessionTest {
         s.submit(execAnswer("c1", "approved_for_session"));
 
         assertEquals(2, sandbox.execs.size(), "c2 ran without a question");
-        assertEquals(CommandFlow.UNSANDBOXED, sandbox.execs.get(1).permissions(), "as when first approved");
+        assertUnrestricted(sandbox.execs.get(1), "as when first approved");
         assertEquals(List.of("c1", "c3"), events.of(EventMsg.ExecApprovalRequest.class).stream()
                 .map(EventMsg.ExecApprovalRequest::callId).toList(), "a different command still asks");
         s.submit(execAnswer("c3", "approved"));
@@ -266,7 +266,7 @@ class AgentSessionTest {
 
         s.submit(execAnswer("c1", "approved"));
         assertEquals(2, sandbox.execs.size());
-        assertEquals(CommandFlow.UNSANDBOXED, sandbox.execs.get(1).permissions());
+        assertUnrestricted(sandbox.execs.get(1));
         assertEquals("done", events.last(EventMsg.TaskComplete.class).lastAgentMessage());
     }
 
@@ -316,7 +316,8 @@ class AgentSessionTest {
 
         s.submit(patchAnswer("p1", "approved_for_session"));
         assertEquals(2, sandbox.applied.size(), "b.md beside a.md applies without a question");
-        assertNull(sandbox.applied.get(0).writableRoots(), "approved by the user: unrestricted");
+        assertTrue(sandbox.applied.get(0).unrestricted(), "approved by the user: unrestricted");
+        assertNull(sandbox.applied.get(0).writableRoots());
         assertEquals("p3", events.last(EventMsg.ApplyPatchApprovalRequest.class).callId(), "another folder asks");
         s.submit(patchAnswer("p3", "denied"));
         assertEquals(2, sandbox.applied.size());
@@ -393,5 +394,10 @@ class AgentSessionTest {
         model.then(response(message("hi")));
         s.submit(input("u1", "hi"));
         assertEquals("bigger-model", model.requests.get(0).model());
+    }
+
+    private static void assertUnrestricted(codex.protocol.SandboxMessages.ExecCommand exec, String... why) {
+        assertTrue(exec.unrestricted(), "said explicitly: " + String.join(" ", why));
+        assertNull(exec.permissions(), "no permission list beside it");
     }
 }

@@ -16,13 +16,33 @@ public final class SandboxMessages {
      * @param cwd            absolute working directory
      * @param extraEnv       variables set on top of the sandbox's own (secret-filtered) environment
      * @param timeoutMs      0 means no limit
-     * @param permissions    seed-style permission strings; null or ["disk-full-write-access","network-full-access"] = unrestricted
+     * @param permissions    seed-style permission strings the sandbox enforces; required unless
+     *                       {@code unrestricted}, and never together with it
+     * @param unrestricted   run outside the sandbox (full disk and network access): said only by the
+     *                       agent's approval path, for a command the user approved
      * @param outputAddress  where {@link OutputChunk}s are sent while it runs (null: no streaming)
      * @param maxOutputBytes bytes kept; 0 means the sandbox's default (1 MiB)
      */
     public record ExecCommand(String execId, List<String> argv, String cwd, Map<String, String> extraEnv,
-                              long timeoutMs, List<String> permissions, String outputAddress,
-                              int maxOutputBytes) { }
+                              long timeoutMs, List<String> permissions, boolean unrestricted, String outputAddress,
+                              int maxOutputBytes) {
+        /** Fails closed: a request that names no permissions is refused, not run unrestricted. */
+        public ExecCommand {
+            if (permissions == null && !unrestricted) {
+                throw new IllegalArgumentException("no permissions: an exec request names its sandbox permissions"
+                        + " (or says unrestricted: true for a command the user approved)");
+            }
+            if (permissions != null && unrestricted) {
+                throw new IllegalArgumentException("an exec request is either unrestricted or has permissions, not both");
+            }
+            permissions = permissions == null ? null : List.copyOf(permissions);
+        }
+
+        /** The same command, its output streamed to {@code address}. */
+        public ExecCommand withOutputAddress(String address) {
+            return new ExecCommand(execId, argv, cwd, extraEnv, timeoutMs, permissions, unrestricted, address, maxOutputBytes);
+        }
+    }
 
     /** A piece of output; stream is "stdout" or "stderr"; text is decoded UTF-8 (split safely). */
     public record OutputChunk(String execId, String stream, String text) { }
@@ -43,8 +63,31 @@ public final class SandboxMessages {
     public record PatchPlan(boolean ok, Map<String, EventMsg.FileChange> changes, List<String> touchedPaths,
                             String error) { }
 
-    /** Apply an apply_patch patch in cwd. writable_roots null = unrestricted (the user approved). */
-    public record ApplyPatch(String patch, String cwd, List<String> writableRoots) { }
+    /**
+     * Apply an apply_patch patch in cwd, writing only under {@code writableRoots}; or anywhere when
+     * {@code unrestricted} (the user approved the patch, or the session may write everywhere). One
+     * of the two is required: a request with neither is refused, not applied unrestricted.
+     */
+    public record ApplyPatch(String patch, String cwd, List<String> writableRoots, boolean unrestricted) {
+        public ApplyPatch {
+            if (writableRoots == null && !unrestricted) {
+                throw new IllegalArgumentException("no writable_roots: an apply_patch request names the folders it may"
+                        + " write (or says unrestricted: true for a patch the user approved)");
+            }
+            if (writableRoots != null && unrestricted) {
+                throw new IllegalArgumentException("an apply_patch request is either unrestricted or has writable_roots, not both");
+            }
+            writableRoots = writableRoots == null ? null : List.copyOf(writableRoots);
+        }
+
+        public static ApplyPatch within(String patch, String cwd, List<String> writableRoots) {
+            return new ApplyPatch(patch, cwd, writableRoots, false);
+        }
+
+        public static ApplyPatch anywhere(String patch, String cwd) {
+            return new ApplyPatch(patch, cwd, null, true);
+        }
+    }
 
     /** What happened: stdout lists changed files as "A/M/D path"; on failure error says which file and line. */
     public record PatchApplied(boolean success, String stdout, String error) { }

@@ -132,6 +132,11 @@ public class SandboxVerticle extends VerticleBase {
         });
     }
 
+    private static final List<SandboxPermission> UNRESTRICTED = List.of(
+            SandboxPermission.of(SandboxPermission.Kind.DISK_FULL_READ_ACCESS),
+            SandboxPermission.of(SandboxPermission.Kind.DISK_FULL_WRITE_ACCESS),
+            SandboxPermission.of(SandboxPermission.Kind.NETWORK_FULL_ACCESS));
+
     static ExecRequest toRequest(ExecCommand cmd) {
         if (cmd.argv() == null || cmd.argv().isEmpty()) {
             throw new IllegalArgumentException("argv is empty");
@@ -141,10 +146,8 @@ public class SandboxVerticle extends VerticleBase {
         if (cmd.extraEnv() != null) {
             env.putAll(cmd.extraEnv());
         }
-        List<SandboxPermission> perms = cmd.permissions() == null
-                ? List.of(SandboxPermission.of(SandboxPermission.Kind.DISK_FULL_WRITE_ACCESS),
-                        SandboxPermission.of(SandboxPermission.Kind.NETWORK_FULL_ACCESS))
-                : SandboxPermission.parseAll(cmd.permissions());
+        // ExecCommand itself refuses a request with neither permissions nor unrestricted
+        List<SandboxPermission> perms = cmd.unrestricted() ? UNRESTRICTED : SandboxPermission.parseAll(cmd.permissions());
         long timeout = cmd.timeoutMs() > 0 ? cmd.timeoutMs() : ExecRequest.DEFAULT_TIMEOUT_MS;
         int cap = cmd.maxOutputBytes() > 0 ? cmd.maxOutputBytes() : ExecRequest.DEFAULT_MAX_OUTPUT_BYTES;
         return new ExecRequest(cmd.argv(), cwd, env, timeout, perms, cap, false);
@@ -164,7 +167,8 @@ public class SandboxVerticle extends VerticleBase {
             return;
         }
         vertx.executeBlocking(() -> {
-            List<Path> roots = req.writableRoots() == null ? null : req.writableRoots().stream().map(Path::of).toList();
+            // ApplyPatch itself refuses a request with neither writable_roots nor unrestricted
+            List<Path> roots = req.unrestricted() ? null : req.writableRoots().stream().map(Path::of).toList();
             ApplyResult result = PatchApplier.apply(req.patch(), Path.of(req.cwd()), roots);
             return result.succeeded()
                     ? new PatchApplied(true, result.summary(), null)

@@ -91,7 +91,7 @@ public class AgentVerticle extends VerticleBase {
                     new AgentSession.Hooks() {
                         @Override
                         public void turnCompleted(String turnId, List<String> inputs, String last) {
-                            notifyTurn(config, turnId, inputs, last);
+                            notifyTurn(turnId, inputs, last);
                         }
 
                         @Override
@@ -182,12 +182,9 @@ public class AgentVerticle extends VerticleBase {
         }
     }
 
-    private void notifyTurn(SessionConfig config, String turnId, List<String> inputs, String last) {
-        if (config.notifyCommand().isEmpty()) {
-            return;
-        }
-        vertx.eventBus().publish(Addresses.NOTIFIER_TURN_COMPLETE,
-                Json.toJson(new TurnComplete(config.notifyCommand(), turnId, inputs, last)));
+    /** The notifier decides what (if anything) to run, from its own configuration. */
+    private void notifyTurn(String turnId, List<String> inputs, String last) {
+        vertx.eventBus().publish(Addresses.NOTIFIER_TURN_COMPLETE, Json.toJson(new TurnComplete(turnId, inputs, last)));
     }
 
     @Override

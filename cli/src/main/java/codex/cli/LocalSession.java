@@ -22,10 +22,13 @@ public final class LocalSession implements AutoCloseable {
     private final GatewayClient client = new GatewayClient(vertx);
     private volatile String id;
 
-    /** Deploys the services, opens the session and delivers its events from the first one on. */
+    /**
+     * Deploys the services, opens the session and delivers its events from the first one on. The
+     * in-process notifier runs the session's {@code notify} program: this front end's own config.
+     */
     public Future<String> open(SessionConfig config, String resumeSessionId, Consumer<Event> onEvent) {
         Promise<String> opened = Promise.promise();
-        context.runOnContext(v -> Services.deployAll(vertx, System.getenv())
+        context.runOnContext(v -> Services.deployAll(vertx, System.getenv(), config.notifyCommand())
                 .compose(x -> client.createSession(config, resumeSessionId))
                 .compose(sessionId -> {
                     id = sessionId;

@@ -157,7 +157,7 @@ public final class ServeCommand implements Callable<Integer> {
         HttpGatewayVerticle http = new HttpGatewayVerticle(request -> sessionFor(request, env, agentHere),
                 limit -> recorded(base.codexHome(), limit), tokens, settings, owners, host, port);
         try {
-            Services.deploy(vertx, env, services).compose(v -> vertx.deployVerticle(http))
+            Services.deploy(vertx, env, services, base.notifyCommand()).compose(v -> vertx.deployVerticle(http))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;

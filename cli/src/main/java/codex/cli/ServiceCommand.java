@@ -1,5 +1,7 @@
 package codex.cli;
 
+import codex.config.ConfigLoader;
+import codex.config.ConfigOptions;
 import io.vertx.core.Vertx;
 import java.util.EnumSet;
 import java.util.List;
@@ -17,7 +19,8 @@ import picocli.CommandLine.Parameters;
                 "  codex service sandbox notifier",
                 "  codex service agent",
                 "  codex serve --cluster --services gateway",
-                "The sandbox process owns the workspace; agent processes need the API keys. Ctrl-C stops."})
+                "The sandbox process owns the workspace; agent processes need the API keys; the notifier runs"
+                        + " the notify program of its own config.toml. Ctrl-C stops."})
 public final class ServiceCommand implements Callable<Integer> {
 
     @Mixin
@@ -35,11 +38,20 @@ public final class ServiceCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return 2;
         }
+        List<String> notifyProgram = List.of();
+        if (services.contains(Services.Service.NOTIFIER)) {
+            try { // the notifier runs the notify program of this machine's config, never one from a message
+                notifyProgram = ConfigLoader.load(ConfigOptions.defaults()).notifyCommand();
+            } catch (RuntimeException e) {
+                System.err.println("error: " + e.getMessage());
+                return 2;
+            }
+        }
         Vertx vertx;
         long startedNanos = System.nanoTime();
         try {
             vertx = Cluster.start(cluster.toOptions());
-            Services.deploy(vertx, System.getenv(), services).toCompletionStage().toCompletableFuture()
+            Services.deploy(vertx, System.getenv(), services, notifyProgram).toCompletionStage().toCompletableFuture()
                     .get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;

@@ -10,6 +10,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
+import java.util.List;
 import java.util.Map;
 
 /** Boots every service of the system inside this JVM (what `codex exec` and friends run on). */
@@ -41,20 +42,25 @@ public final class Services {
         }
     }
 
-    /** Deploys sandbox, notifier, agent and gateway, in that order (each only needs those before it to answer). */
-    public static Future<Void> deployAll(Vertx vertx, Map<String, String> env) {
-        return deploy(vertx, env, java.util.EnumSet.allOf(Service.class));
+    /**
+     * Deploys sandbox, notifier, agent and gateway, in that order (each only needs those before it to answer).
+     *
+     * @param notifyProgram argv of {@code notify} from this process's config (the notifier runs nothing else)
+     */
+    public static Future<Void> deployAll(Vertx vertx, Map<String, String> env, List<String> notifyProgram) {
+        return deploy(vertx, env, java.util.EnumSet.allOf(Service.class), notifyProgram);
     }
 
     /** Deploys the chosen services, in dependency order. */
-    public static Future<Void> deploy(Vertx vertx, Map<String, String> env, java.util.Set<Service> services) {
+    public static Future<Void> deploy(Vertx vertx, Map<String, String> env, java.util.Set<Service> services,
+                                      List<String> notifyProgram) {
         DeploymentOptions eventLoop = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
         Future<String> chain = Future.succeededFuture("");
         for (Service service : Service.values()) {
             if (services.contains(service)) {
                 chain = chain.compose(id -> vertx.deployVerticle(switch (service) {
                     case SANDBOX -> new SandboxVerticle();
-                    case NOTIFIER -> new NotifierVerticle();
+                    case NOTIFIER -> new NotifierVerticle(notifyProgram);
                     case AGENT -> new AgentVerticle(env);
                     case GATEWAY -> new GatewayVerticle();
                 }, eventLoop));

@@ -26,7 +26,7 @@ public final class InProcessCodex implements AutoCloseable {
 
     public InProcessCodex() throws Exception {
         CompletableFuture<Void> up = new CompletableFuture<>();
-        context.runOnContext(v -> Services.deployAll(vertx, Map.of("OPENAI_API_KEY", "test-key"))
+        context.runOnContext(v -> Services.deployAll(vertx, Map.of("OPENAI_API_KEY", "test-key"), List.of())
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
                         up.complete(null);

@@ -10,22 +10,36 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
-/** Thin adapter: listens on {@link Addresses#NOTIFIER_TURN_COMPLETE} and runs the notify program off the event loop. */
+/**
+ * Thin adapter: listens on {@link Addresses#NOTIFIER_TURN_COMPLETE} and runs the notify program of
+ * its own configuration off the event loop. A message carries the turn, never a program to run.
+ */
 public class NotifierVerticle extends VerticleBase {
     private static final Logger LOG = Logger.getLogger(NotifierVerticle.class.getName());
-    private final NotifyProgramRunner runner = new NotifyProgramRunner(LOG::warning, 30);
+    private final NotifyProgramRunner runner;
     private final AtomicInteger running = new AtomicInteger();
+
+    /** @param notifyProgram argv of {@code notify} from this process's config; empty: turns are not notified */
+    public NotifierVerticle(List<String> notifyProgram) {
+        this.runner = new NotifyProgramRunner(notifyProgram, LOG::warning, 30);
+    }
 
     @Override
     public Future<?> start() {
         return vertx.eventBus().<JsonObject>consumer(Addresses.NOTIFIER_TURN_COMPLETE, msg -> {
-            TurnComplete tc = Json.fromJson(msg.body(), TurnComplete.class);
+            TurnComplete tc;
+            try {
+                tc = Json.fromJson(msg.body(), TurnComplete.class);
+            } catch (IllegalArgumentException e) {
+                LOG.warning("ignoring a turn_complete message: " + e.getMessage());
+                return;
+            }
             String payload = TurnCompleteNotification.json(tc.turnId(),
                     tc.inputMessages() == null ? List.of() : tc.inputMessages(), tc.lastAssistantMessage());
             running.incrementAndGet();
             // unordered: one slow notify program must not hold up the next one
             vertx.executeBlocking(() -> {
-                runner.run(tc.notifyCommand(), payload);
+                runner.run(payload);
                 return null;
             }, false).onComplete(ar -> running.decrementAndGet());
         }).completion();

@@ -10,28 +10,32 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Runs the user's {@code notify} argv with the payload as one more argument. Fire and forget:
+ * Runs the one {@code notify} argv it was configured with, the payload as one more argument (it
+ * has no way to run another program). Fire and forget:
  * it never fails the caller, and each distinct problem (missing program, non-zero exit) is
  * reported once per process so a broken notifier does not flood the log.
  */
 public final class NotifyProgramRunner {
+    private final List<String> program;
     private final Consumer<String> warn;
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
     private final long waitSeconds;
 
-    public NotifyProgramRunner(Consumer<String> warn, long waitSeconds) {
+    /** @param program argv of the notify program from this process's configuration; empty: notify nothing */
+    public NotifyProgramRunner(List<String> program, Consumer<String> warn, long waitSeconds) {
+        this.program = program == null ? List.of() : List.copyOf(program);
         this.warn = warn;
         this.waitSeconds = waitSeconds;
     }
 
     /** Blocking: starts the program and waits (bounded) for its exit. Call from a worker thread. */
-    public void run(List<String> notifyArgv, String payload) {
-        if (notifyArgv == null || notifyArgv.isEmpty()) {
+    public void run(String payload) {
+        if (this.program.isEmpty()) {
             return;
         }
-        List<String> argv = new ArrayList<>(notifyArgv);
+        List<String> argv = new ArrayList<>(this.program);
         argv.add(payload);
-        String program = notifyArgv.get(0);
+        String program = this.program.get(0);
         try {
             Process p = new ProcessBuilder(argv)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

@@ -20,7 +20,7 @@ class NotifyProgramRunnerTest {
     void programGetsThePayloadAsItsLastArgument() throws Exception {
         Path out = tmp.resolve("arg.txt");
         List<String> warnings = new ArrayList<>();
-        new NotifyProgramRunner(warnings::add, 10).run(List.of("bash", "-c", "printf '%s' \"$1\" > " + out, "notify"),
+        new NotifyProgramRunner(List.of("bash", "-c", "printf '%s' \"$1\" > " + out, "notify"), warnings::add, 10).run(
                 TurnCompleteNotification.json("t1", List.of("fix it"), "fixed"));
         @SuppressWarnings("unchecked")
         Map<String, Object> payload = new ObjectMapper().readValue(Files.readString(out), Map.class);
@@ -32,9 +32,10 @@ class NotifyProgramRunnerTest {
     @Test
     void missingProgramIsReportedOnceAndNeverThrows() {
         List<String> warnings = new ArrayList<>();
-        NotifyProgramRunner runner = new NotifyProgramRunner(warnings::add, 10);
-        runner.run(List.of(tmp.resolve("no-such-notifier").toString()), "{}");
-        runner.run(List.of(tmp.resolve("no-such-notifier").toString()), "{}");
+        NotifyProgramRunner runner = new NotifyProgramRunner(List.of(tmp.resolve("no-such-notifier").toString()),
+                warnings::add, 10);
+        runner.run("{}");
+        runner.run("{}");
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).contains("no-such-notifier") && warnings.get(0).contains("notify"), warnings.get(0));
     }
@@ -42,9 +43,9 @@ class NotifyProgramRunnerTest {
     @Test
     void failingProgramIsReportedOnceWithItsStatus() {
         List<String> warnings = new ArrayList<>();
-        NotifyProgramRunner runner = new NotifyProgramRunner(warnings::add, 10);
-        runner.run(List.of("bash", "-c", "exit 3"), "{}");
-        runner.run(List.of("bash", "-c", "exit 3"), "{}");
+        NotifyProgramRunner runner = new NotifyProgramRunner(List.of("bash", "-c", "exit 3"), warnings::add, 10);
+        runner.run("{}");
+        runner.run("{}");
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).contains("status 3"), warnings.get(0));
     }

@@ -8,9 +8,9 @@ public final class NotifierMessages {
     }
 
     /**
-     * A turn completed. The notifier runs {@code notify} with one extra argument: the JSON
+     * A turn completed. The notifier runs the program from its own configuration (never one named
+     * by a message) with one extra argument: the JSON
      * {@code {"type":"agent-turn-complete","turn-id","input-messages","last-assistant-message"}}.
      */
-    public record TurnComplete(@com.fasterxml.jackson.annotation.JsonProperty("notify") List<String> notifyCommand, String turnId, List<String> inputMessages,
-                               String lastAssistantMessage) { }
+    public record TurnComplete(String turnId, List<String> inputMessages, String lastAssistantMessage) { }
 }

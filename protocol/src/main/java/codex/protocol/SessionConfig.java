@@ -13,7 +13,9 @@ import java.util.List;
  * @param approvalPolicy     when to ask the user; required
  * @param baseInstructions   the system prompt; null means the agent's built-in one
  * @param userInstructions   AGENTS.md / codex.md text and config {@code instructions}, may be null
- * @param notify             argv of the user's notify program, empty for none
+ * @param notifyCommand      argv of the front end's notify program, empty for none; a local front end
+ *                           deploys its in-process notifier with it; the agent never forwards it (the
+ *                           notifier runs only the program of its own configuration)
  * @param reasoningEffort    passed through to the model when not null
  * @param reasoningSummary   passed through to the model when not null and not {@code none}
  * @param codexHome          where the agent keeps the session log (rollout) and history.jsonl

@@ -20,12 +20,10 @@ public final class ModelClients {
     public static ModelClient forProvider(Vertx vertx, HttpClient http, ProviderSpec provider, Map<String, String> env) {
         RetryPolicy retry = new RetryPolicy(provider.requestMaxRetries(), provider.streamMaxRetries(),
                 BASE_RETRY_DELAY_MS, MAX_RETRY_DELAY_MS);
-        String wire = provider.wireApi() == null ? "responses" : provider.wireApi();
-        return switch (wire) {
-            case "responses" -> new ResponsesClient(vertx, http, provider, env, retry);
-            case "chat" -> new ChatCompletionsClient(vertx, http, provider, env, retry);
-            default -> throw new IllegalArgumentException("provider '" + provider.id() + "' uses wire_api = \"" + wire
-                    + "\", which this build does not support yet; use wire_api = \"responses\" or \"chat\"");
+        // an unknown wire_api is refused when the session config is decoded, naming the valid ones
+        return switch (provider.wireApi()) {
+            case RESPONSES -> new ResponsesClient(vertx, http, provider, env, retry);
+            case CHAT -> new ChatCompletionsClient(vertx, http, provider, env, retry);
         };
     }
 }

@@ -10,6 +10,7 @@ import codex.patch.ApplyPatchInvocation;
 import codex.protocol.EventMsg;
 import codex.protocol.ReasoningSummary;
 import codex.protocol.SessionConfig;
+import codex.protocol.WireApi;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -99,7 +100,7 @@ final class TurnLoop {
     private boolean usesServerSideHistory() {
         SessionConfig config = session.config();
         return !config.disableResponseStorage() && config.provider() != null
-                && "responses".equals(config.provider().wireApi());
+                && config.provider().wireApi() == WireApi.RESPONSES;
     }
 
     private Future<ModelResponse> callModel(Turn turn, boolean chained) {

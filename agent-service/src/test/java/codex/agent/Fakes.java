@@ -43,7 +43,7 @@ final class Fakes {
     }
 
     static ProviderSpec provider(String id) {
-        return new ProviderSpec(id, id, "http://127.0.0.1:1/v1", null, null, "responses", Map.of(), Map.of(), Map.of(),
+        return new ProviderSpec(id, id, "http://127.0.0.1:1/v1", null, null, codex.protocol.WireApi.RESPONSES, Map.of(), Map.of(), Map.of(),
                 0, 0, 1_000);
     }
 

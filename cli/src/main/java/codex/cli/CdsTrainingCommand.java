@@ -51,7 +51,7 @@ public final class CdsTrainingCommand implements Callable<Integer> {
         Path work = Files.createTempDirectory("codex-cds");
         try {
             ProviderSpec provider = new ProviderSpec("training", "training", "http://127.0.0.1:" + server.actualPort() + "/v1",
-                    null, null, "responses", Map.of(), Map.of(), Map.of(), 0, 0, 10_000);
+                    null, null, codex.protocol.WireApi.RESPONSES, Map.of(), Map.of(), Map.of(), 0, 0, 10_000);
             SessionConfig config = new SessionConfig("training", provider, codex.protocol.ApprovalPolicy.NEVER,
                     List.of("disk-full-read-access", "disk-write-cwd"), work.toString(), true, null, null, List.of(),
                     null, null, null, codex.protocol.HistoryPersistence.NONE);

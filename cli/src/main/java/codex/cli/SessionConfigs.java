@@ -15,7 +15,7 @@ public final class SessionConfigs {
     public static SessionConfig of(CodexConfig config, Path cwd) {
         String docs = ProjectDocs.load(config.codexHome(), cwd, config.projectDocMaxBytes());
         String instructions = join(config.instructions(), docs);
-        return new SessionConfig(config.model(), config.provider().toSpec(), config.approvalPolicy(),
+        return new SessionConfig(config.model(), config.provider(), config.approvalPolicy(),
                 SandboxPermission.toStrings(config.sandboxPermissions()), cwd.toString(), config.disableResponseStorage(), null,
                 instructions, config.notifyCommand(),
                 config.reasoningEffort(), config.reasoningSummary(), config.codexHome().toString(),

@@ -38,7 +38,7 @@ public final class InProcessCodex implements AutoCloseable {
     }
 
     public static ProviderSpec provider(String baseUrl) {
-        return new ProviderSpec("openai", "OpenAI", baseUrl, "OPENAI_API_KEY", null, "responses", Map.of(), Map.of(),
+        return new ProviderSpec("openai", "OpenAI", baseUrl, "OPENAI_API_KEY", null, codex.protocol.WireApi.RESPONSES, Map.of(), Map.of(),
                 Map.of(), 2, 2, 10_000);
     }
 

@@ -1,5 +1,6 @@
 package codex.config;
 
+import codex.protocol.WireApi;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
@@ -15,6 +16,13 @@ public final class BuiltInProviders {
     public static final String DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
     /** Environment variable that replaces the built-in openai base URL (e.g. for a proxy). */
     public static final String OPENAI_BASE_URL_ENV = "OPENAI_BASE_URL";
+
+    /** Defaults for every provider's retry and idle settings, as in Codex. */
+    public static final int DEFAULT_REQUEST_MAX_RETRIES = 4;
+    public static final int DEFAULT_STREAM_MAX_RETRIES = 5;
+    public static final long DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000L;
+    /** Like Codex, larger retry counts are accepted but capped here. */
+    public static final int MAX_RETRIES_CAP = 100;
 
     /** Ids in the order they are listed to the user. */
     public static final List<String> IDS =

@@ -1,5 +1,6 @@
 package codex.config;
 
+import codex.protocol.ProviderSpec;
 import codex.protocol.ReasoningSummary;
 import codex.protocol.ReasoningEffort;
 import codex.protocol.HistoryPersistence;
@@ -32,7 +33,7 @@ import java.util.Objects;
 public record CodexConfig(
         String model,
         String providerId,
-        ModelProviderInfo provider,
+        ProviderSpec provider,
         ApprovalPolicy approvalPolicy,
         List<SandboxPermission> sandboxPermissions,
         boolean disableResponseStorage,
@@ -49,7 +50,7 @@ public record CodexConfig(
         Path configFile,
         String profile,
         List<String> unknownKeys,
-        Map<String, ModelProviderInfo> providers) {
+        Map<String, ProviderSpec> providers) {
 
     public static final String DEFAULT_MODEL = "o4-mini";
     public static final int DEFAULT_PROJECT_DOC_MAX_BYTES = 32 * 1024;

@@ -1,5 +1,7 @@
 package codex.config;
 
+import codex.protocol.WireApi;
+import codex.protocol.ProviderSpec;
 import codex.protocol.ReasoningSummary;
 import codex.protocol.ReasoningEffort;
 import codex.protocol.HistoryPersistence;
@@ -93,11 +95,11 @@ public final class ConfigLoader {
         effective.remove("profiles");
         effective.remove("profile");
 
-        Map<String, ModelProviderInfo> providers = resolveProviders(effective, options.env());
+        Map<String, ProviderSpec> providers = resolveProviders(effective, options.env());
         String providerId = options.modelProvider() != null ? options.modelProvider()
                 : effective.has("model_provider") ? effective.get("model_provider").textValue()
                 : BuiltInProviders.OPENAI;
-        ModelProviderInfo provider = selectProvider(providers, providerId, configFile);
+        ProviderSpec provider = selectProvider(providers, providerId, configFile);
 
         String model = options.model() != null ? options.model()
                 : effective.has("model") ? effective.get("model").textValue() : CodexConfig.DEFAULT_MODEL;
@@ -165,7 +167,7 @@ public final class ConfigLoader {
                 + ". Add a [profiles." + name + "] table to " + configFile + " or pick a defined one.");
     }
 
-    private static Map<String, ModelProviderInfo> resolveProviders(ObjectNode effective, Map<String, String> env) {
+    private static Map<String, ProviderSpec> resolveProviders(ObjectNode effective, Map<String, String> env) {
         Map<String, ObjectNode> tables = new LinkedHashMap<>(BuiltInProviders.tables(env));
         if (effective.get("model_providers") instanceof ObjectNode userProviders) {
             for (Map.Entry<String, JsonNode> entry : userProviders.properties()) {
@@ -175,17 +177,17 @@ public final class ConfigLoader {
                 tables.put(entry.getKey(), merged);
             }
         }
-        Map<String, ModelProviderInfo> providers = new LinkedHashMap<>();
+        Map<String, ProviderSpec> providers = new LinkedHashMap<>();
         tables.forEach((id, table) -> providers.put(id, toProvider(id, table)));
         return providers;
     }
 
     @SuppressWarnings("unchecked")
-    private static ModelProviderInfo toProvider(String id, ObjectNode table) {
+    private static ProviderSpec toProvider(String id, ObjectNode table) {
         String prefix = "model_providers." + id + ".";
         String envKey = (String) get(table, prefix, "env_key", Kind.STRING, null);
         String baseUrl = (String) get(table, prefix, "base_url", Kind.STRING, null);
-        return new ModelProviderInfo(
+        return new ProviderSpec(
                 id,
                 (String) get(table, prefix, "name", Kind.STRING, id),
                 baseUrl == null || baseUrl.isBlank() ? null : baseUrl.trim(),
@@ -197,16 +199,16 @@ public final class ConfigLoader {
                 (Map<String, String>) get(table, prefix, "query_params", Kind.STRING_TABLE, null),
                 (Map<String, String>) get(table, prefix, "http_headers", Kind.STRING_TABLE, null),
                 (Map<String, String>) get(table, prefix, "env_http_headers", Kind.STRING_TABLE, null),
-                Math.min(ModelProviderInfo.MAX_RETRIES_CAP, (Integer) get(table, prefix, "request_max_retries",
-                        Kind.NON_NEGATIVE_INT, ModelProviderInfo.DEFAULT_REQUEST_MAX_RETRIES)),
-                Math.min(ModelProviderInfo.MAX_RETRIES_CAP, (Integer) get(table, prefix, "stream_max_retries",
-                        Kind.NON_NEGATIVE_INT, ModelProviderInfo.DEFAULT_STREAM_MAX_RETRIES)),
+                Math.min(BuiltInProviders.MAX_RETRIES_CAP, (Integer) get(table, prefix, "request_max_retries",
+                        Kind.NON_NEGATIVE_INT, BuiltInProviders.DEFAULT_REQUEST_MAX_RETRIES)),
+                Math.min(BuiltInProviders.MAX_RETRIES_CAP, (Integer) get(table, prefix, "stream_max_retries",
+                        Kind.NON_NEGATIVE_INT, BuiltInProviders.DEFAULT_STREAM_MAX_RETRIES)),
                 (Long) get(table, prefix, "stream_idle_timeout_ms", Kind.NON_NEGATIVE_LONG,
-                        ModelProviderInfo.DEFAULT_STREAM_IDLE_TIMEOUT_MS));
+                        BuiltInProviders.DEFAULT_STREAM_IDLE_TIMEOUT_MS));
     }
 
-    private static ModelProviderInfo selectProvider(Map<String, ModelProviderInfo> providers, String id, Path configFile) {
-        ModelProviderInfo provider = providers.get(id);
+    private static ProviderSpec selectProvider(Map<String, ProviderSpec> providers, String id, Path configFile) {
+        ProviderSpec provider = providers.get(id);
         if (provider == null) {
             throw new ConfigException("Unknown model provider '" + id + "'; known providers: "
                     + String.join(", ", providers.keySet()) + ". To add it, define a [model_providers." + id

@@ -1,5 +1,6 @@
 package codex.config;
 
+import codex.protocol.WireApi;
 import codex.protocol.ReasoningSummary;
 import codex.protocol.ReasoningEffort;
 import codex.protocol.HistoryPersistence;

@@ -1,5 +1,7 @@
 package codex.config;
 
+import codex.protocol.WireApi;
+import codex.protocol.ProviderSpec;
 import codex.protocol.ReasoningSummary;
 import codex.protocol.ReasoningEffort;
 import codex.protocol.HistoryPersistence;
@@ -160,7 +162,7 @@ class ConfigLoaderTest {
         assertEquals(List.of("shell_environment_policy"), config.unknownKeys());
         assertNull(config.profile(), "profiles are only applied when selected");
 
-        ModelProviderInfo local = config.providers().get("local");
+        ProviderSpec local = config.providers().get("local");
         assertEquals("Local vLLM", local.name());
         assertEquals(WireApi.CHAT, local.wireApi(), "user-defined providers default to chat");
         assertNull(local.envKey());
@@ -484,7 +486,7 @@ class ConfigLoaderTest {
                 [model_providers.ollama]
                 base_url = "http://gpu-box:11434/v1"
                 """);
-        ModelProviderInfo openai = config.providers().get("openai");
+        ProviderSpec openai = config.providers().get("openai");
         assertEquals("OpenAI", openai.name());
         assertEquals("https://api.openai.com/v1", openai.baseUrl());
         assertEquals("OPENAI_API_KEY", openai.envKey());
@@ -493,7 +495,7 @@ class ConfigLoaderTest {
         assertEquals(Map.of("X-Extra", "1"), openai.httpHeaders());
         assertEquals("OPENAI_ORGANIZATION", openai.envHttpHeaders().get("OpenAI-Organization"));
 
-        ModelProviderInfo ollama = config.providers().get("ollama");
+        ProviderSpec ollama = config.providers().get("ollama");
         assertEquals("http://gpu-box:11434/v1", ollama.baseUrl());
         assertEquals(WireApi.CHAT, ollama.wireApi());
         assertFalse(ollama.requiresApiKey());
@@ -514,7 +516,7 @@ class ConfigLoaderTest {
 
     @Test
     void builtInsHaveTheDocumentedEndpoints() {
-        Map<String, ModelProviderInfo> p = ConfigLoader.load(options()).providers();
+        Map<String, ProviderSpec> p = ConfigLoader.load(options()).providers();
         assertEquals("http://localhost:11434/v1", p.get("ollama").baseUrl());
         assertEquals("http://localhost:1234/v1", p.get("lmstudio").baseUrl());
         assertEquals("https://openrouter.ai/api/v1", p.get("openrouter").baseUrl());

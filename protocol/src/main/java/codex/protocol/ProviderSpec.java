@@ -9,10 +9,17 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * A model provider as the agent needs it, resolved from config. The API key itself never
- * crosses the bus: the agent reads {@code env_key} from its own environment.
+ * One model provider: what config resolves (a built-in, a {@code [model_providers.NAME]} table, or
+ * both merged) and what the session contract carries to the agent, the same record. The API key
+ * itself never crosses the bus: the agent reads {@code env_key} from its own environment.
  *
- * @param wireApi "responses" or "chat"
+ * @param id             required
+ * @param name           shown to the user; null means the id
+ * @param baseUrl        never null for the selected provider; may be null for an unselected one
+ *                       whose table has no {@code base_url} (e.g. the built-in {@code azure})
+ * @param envKey         environment variable holding the API key; null when none is needed
+ * @param wireApi        which HTTP API it speaks; null means {@link WireApi#RESPONSES}
+ * @param envHttpHeaders header name → environment variable whose value is sent (if set)
  */
 public record ProviderSpec(
         String id,
@@ -20,7 +27,7 @@ public record ProviderSpec(
         String baseUrl,
         String envKey,
         String envKeyInstructions,
-        String wireApi,
+        WireApi wireApi,
         Map<String, String> queryParams,
         Map<String, String> httpHeaders,
         Map<String, String> envHttpHeaders,
@@ -29,6 +36,11 @@ public record ProviderSpec(
         long streamIdleTimeoutMs) {
 
     public ProviderSpec {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("a model provider needs an id");
+        }
+        name = name == null ? id : name;
+        wireApi = wireApi == null ? WireApi.RESPONSES : wireApi;
         // insertion order kept: query parameters and headers go out in the order the config gives them
         queryParams = ordered(queryParams);
         httpHeaders = ordered(httpHeaders);
@@ -74,6 +86,14 @@ public record ProviderSpec(
             }
         });
         return Collections.unmodifiableMap(headers);
+    }
+
+    /** The full request URL: base_url, the wire API's path and the URL-encoded query_params. */
+    public String requestUrl() {
+        if (baseUrl == null) {
+            throw new IllegalStateException("model provider '" + id + "' has no base_url");
+        }
+        return url(wireApi.path);
     }
 
     /** base_url without a trailing slash, then {@code path}, then the URL-encoded query_params. */

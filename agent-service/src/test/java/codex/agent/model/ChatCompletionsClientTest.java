@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import codex.agent.ModelClients;
 import codex.protocol.ProviderSpec;
+import codex.protocol.WireApi;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -52,7 +53,7 @@ class ChatCompletionsClientTest {
     }
 
     private ChatCompletionsClient client(int requestRetries, int streamRetries, long idleTimeoutMs) {
-        ProviderSpec provider = new ProviderSpec("fake", "Fake chat server", server.baseUrl(), "FAKE_API_KEY", null, "chat",
+        ProviderSpec provider = new ProviderSpec("fake", "Fake chat server", server.baseUrl(), "FAKE_API_KEY", null, WireApi.CHAT,
                 Map.of(), Map.of("X-Test", "yes"), Map.of(), requestRetries, streamRetries, idleTimeoutMs);
         return new ChatCompletionsClient(vertx, vertx.createHttpClient(), provider, Map.of("FAKE_API_KEY", "sk-test"),
                 new RetryPolicy(requestRetries, streamRetries, 10, 50));
@@ -332,7 +333,7 @@ class ChatCompletionsClientTest {
 
     @Test
     void modelClientsRoutesChatWireApiToThisClient() {
-        ProviderSpec provider = new ProviderSpec("fake", "Fake", server.baseUrl(), null, null, "chat",
+        ProviderSpec provider = new ProviderSpec("fake", "Fake", server.baseUrl(), null, null, WireApi.CHAT,
                 Map.of(), Map.of(), Map.of(), 0, 0, 1000);
         assertInstanceOf(ChatCompletionsClient.class,
                 ModelClients.forProvider(vertx, vertx.createHttpClient(), provider, Map.of()));

@@ -1,6 +1,4 @@
-package codex.config;
-
-import codex.protocol.WireName;
+package codex.protocol;
 
 /** Which HTTP API a provider speaks. */
 public enum WireApi implements WireName {

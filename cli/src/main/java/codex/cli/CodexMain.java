@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
                 "Without a command: a conversation in this terminal, asking before it acts as the approval policy says.",
                 "Config: $CODEX_HOME/config.toml (default ~/.codex)."},
         subcommands = {ExecCommand.class, SandboxCliCommand.class, DebugCommand.class, ApplyPatchCliCommand.class,
-                ResumePickerCommand.class, ServeCommand.class, ServiceCommand.class, CdsTrainingCommand.class})
+                ResumePickerCommand.class, ServeCommand.class, ServiceCommand.class, CdsTrainingCommand.class,
+                LoginCommand.class, LoginCommand.Logout.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class CodexMain implements java.util.concurrent.Callable<Integer> {
 
     @picocli.CommandLine.Parameters(index = "0", arity = "0..1", paramLabel = "PROMPT",
@@ -56,7 +57,9 @@ public final class CodexMain implements java.util.concurrent.Callable<Integer> {
     }
 
     static int run(String[] args) {
-        int code = new CommandLine(new CodexMain()).execute(args);
+        CommandLine codex = new CommandLine(new CodexMain());
+        UnsupportedCommands.register(codex);
+        int code = codex.execute(args);
         System.out.flush();
         return code;
     }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "exec", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "exec", aliases = "e", mixinStandardHelpOptions = true, sortOptions = false,
         subcommands = ResumeCommand.class,
         description = {"Run Codex non-interactively: one task, then exit.",
                 "Progress goes to stderr; stdout gets the final message (or, with --json, one JSON event per line).",
@@ -57,14 +57,20 @@ public final class ExecCommand implements Callable<Integer> {
             description = "Let the agent write in the workdir and $TMPDIR (adds disk-write-cwd and disk-write-platform-user-temp-folder), network still off.")
     boolean fullAuto;
 
-    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--json", description = "Print every event as one JSON line on stdout, nothing else there.")
-    boolean json;
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--json", arity = "0..1", paramLabel = "FORMAT",
+            preprocessor = JsonFormat.Preprocessor.class,
+            description = "Print events as JSON lines on stdout, nothing else there. --json: today's Codex CLI schema "
+                    + "(thread.started, turn.started, item.started/item.completed, turn.completed); "
+                    + "--json=seed: our protocol's event stream (session_id, seq, msg), as the HTTP API sends it.")
+    String jsonFormat;
 
-    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--output-last-message", paramLabel = "FILE", description = "Also write the last agent message to FILE.")
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = {"-o", "--output-last-message"}, paramLabel = "FILE", description = "Also write the last agent message to FILE.")
     Path outputLastMessage;
 
     @Option(scope = CommandLine.ScopeType.INHERIT, names = "--skip-git-repo-check", description = "Allow running outside a git repository.")
     boolean skipGitRepoCheck;
+
+    private boolean json;
 
     /** Reasoning summaries are shown unless config says hide_agent_reasoning. */
     private boolean showReasoning;
@@ -76,6 +82,11 @@ public final class ExecCommand implements Callable<Integer> {
 
     /** A new session, or (resumeId / resumeLast) the continuation of a recorded one. */
     int execute(String promptArg, String resumeId, boolean resumeLast) {
+        if (jsonFormat != null && JsonFormat.parse(jsonFormat) == null) {
+            System.err.println("error: unknown --json format '" + jsonFormat + "'; valid formats are: codex (the default), seed");
+            return 2;
+        }
+        json = jsonFormat != null;
         PrintStream out = System.out;
         PrintStream err = System.err;
         SessionSetup.Result setup = SessionSetup.prepare(new SessionSetup.Options(cd, skipGitRepoCheck, overrides,
@@ -124,6 +135,8 @@ public final class ExecCommand implements Callable<Integer> {
     int run(SessionConfig session, String task, PrintStream out, PrintStream err, String resumeSessionId) {
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         HumanEventPrinter human = new HumanEventPrinter(err, showReasoning);
+        CodexJsonEvents codexJson = json && JsonFormat.parse(jsonFormat) == JsonFormat.CODEX
+                ? new CodexJsonEvents(Path.of(session.cwd())) : null;
         var state = new Object() {
             String lastMessage;
             String error;
@@ -141,7 +154,12 @@ public final class ExecCommand implements Callable<Integer> {
                 local.submit(new Submission("interrupt", new Submission.Op.Interrupt()));
             });
             local.open(session, resumeSessionId, event -> {
-                if (json) {
+                if (codexJson != null) {
+                    for (var line : codexJson.map(event)) {
+                        out.println(Json.encode(line));
+                    }
+                    out.flush();
+                } else if (json) {
                     out.println(Json.encode(event));
                     out.flush();
                 } else {
@@ -181,7 +199,7 @@ public final class ExecCommand implements Callable<Integer> {
                         code = 1;
                     }
                 }
-            } else if (state.error != null && (json || !human.shownError())) {
+            } else if (state.error != null && (jsonFormat != null || !human.shownError())) {
                 err.println("error: " + state.error);
             } else if (code == 130) {
                 err.println("interrupted");

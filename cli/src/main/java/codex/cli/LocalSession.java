@@ -21,6 +21,12 @@ public final class LocalSession implements AutoCloseable {
     private final Context context = vertx.getOrCreateContext();
     private final GatewayClient client = new GatewayClient(vertx);
     private volatile String id;
+    /** The environment the services see: the process's, plus a stored API key (see {@link Auth}). */
+    private static volatile java.util.Map<String, String> environment = System.getenv();
+
+    static void useEnvironment(java.util.Map<String, String> env) {
+        environment = java.util.Map.copyOf(env);
+    }
 
     /**
      * Deploys the services, opens the session and delivers its events from the first one on. The
@@ -28,7 +34,7 @@ public final class LocalSession implements AutoCloseable {
      */
     public Future<String> open(SessionConfig config, String resumeSessionId, Consumer<Event> onEvent) {
         Promise<String> opened = Promise.promise();
-        context.runOnContext(v -> Services.deployAll(vertx, System.getenv(), config.notifyCommand())
+        context.runOnContext(v -> Services.deployAll(vertx, environment, config.notifyCommand())
                 .compose(x -> client.createSession(config, resumeSessionId))
                 .compose(sessionId -> {
                     id = sessionId;

@@ -86,8 +86,16 @@ final class SessionSetup {
         if (!config.unknownKeys().isEmpty() && !quiet) {
             err.println("note: ignoring unknown config keys: " + String.join(", ", config.unknownKeys()));
         }
+        try {
+            env = Auth.withStoredKey(env, config.codexHome());
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return Result.failed(2);
+        }
+        LocalSession.useEnvironment(env);
         if (config.provider().requiresApiKey() && config.provider().apiKey(env).isEmpty()) {
-            err.println("error: " + config.provider().missingKeyMessage());
+            err.println("error: " + config.provider().missingKeyMessage()
+                    + (Auth.KEY.equals(config.provider().envKey()) ? "\n(or store a key once: printenv OPENAI_API_KEY | codex login --with-api-key)" : ""));
             return Result.failed(1);
         }
         SessionConfig session = SessionConfigs.of(config, cwd);

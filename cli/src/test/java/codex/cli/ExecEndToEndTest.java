@@ -269,7 +269,7 @@ class ExecEndToEndTest {
         try (var server = new FakeModelServer(List.of(
                 sse(toolCalls("r1", List.of(shellCall("c1", "echo", "hi")))),
                 sse(textResponse("r2", "ok"))))) {
-            var r = exec(server, "--json", "hi");
+            var r = exec(server, "--json=seed", "hi");
             assertEquals(0, r.exitCode(), r.stderr());
             long lastSeq = 0;
             List<String> types = new ArrayList<>();
@@ -404,7 +404,7 @@ class ExecEndToEndTest {
         try (var server = new FakeModelServer(List.of(
                 sse(toolCalls("r1", List.of(shellCall("p1", "bash", "-lc", "apply_patch <<'EOF'\n" + patch + "EOF\n")))),
                 sse(textResponse("r2", "patched"))))) {
-            var r = exec(server, "--full-auto", "--json", "edit");
+            var r = exec(server, "--full-auto", "--json=seed", "edit");
             assertEquals(0, r.exitCode(), r.stderr());
             assertEquals("hello\nthere\n", Files.readString(work.resolve("greet.txt")));
             assertEquals("# New\n", Files.readString(work.resolve("notes/new.md")));

@@ -70,7 +70,7 @@ class ResumeEndToEndTest {
         try (var first = new FakeModelServer(List.of(
                 sse(toolCalls("r1", List.of(shellCall("quick", "bash", "-c", "echo quick"), slowCall)))))) {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", CodexProcess.classpath(), "codex.cli.CodexMain", "exec", "--json", "--full-auto", "first task"));
+                    "-cp", CodexProcess.classpath(), "codex.cli.CodexMain", "exec", "--json=seed", "--full-auto", "first task"));
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
             pb.environment().putAll(env(first));
             Path out = tmp.resolve("first.jsonl");
@@ -102,7 +102,7 @@ class ResumeEndToEndTest {
         }
 
         try (var second = new FakeModelServer(List.of(sse(textResponse("r2", "resumed fine"))))) {
-            var r = CodexProcess.run(work, env(second), null, "exec", "--json", "resume", sessionId.substring(0, 8),
+            var r = CodexProcess.run(work, env(second), null, "exec", "--json=seed", "resume", sessionId.substring(0, 8),
                     "continue please");
             assertEquals(0, r.exitCode(), r.stderr());
             List<JsonObject> items = input(second.requests().get(0));
@@ -153,7 +153,7 @@ class ResumeEndToEndTest {
     void codexResumeListsRecordedSessionsAndContinuesOneById() throws Exception {
         try (var server = new FakeModelServer(List.of(sse(textResponse("r1", "first answer")),
                 sse(textResponse("r2", "second answer"))))) {
-            var first = CodexProcess.run(work, env(server), null, "exec", "--json", "summarise the repo");
+            var first = CodexProcess.run(work, env(server), null, "exec", "--json=seed", "summarise the repo");
             assertEquals(0, first.exitCode(), first.stderr());
             String id = new JsonObject(first.stdoutLines().get(0)).getString("session_id");
             var list = CodexProcess.run(work, env(server), null, "resume");

@@ -46,6 +46,7 @@ public class AgentVerticle extends VerticleBase {
         // instance-wide addresses are registered now, long before a session needs them, so other
         // processes of a cluster already know them when the first command streams or submission comes
         return Future.all(
+                codex.protocol.ServicePing.answer(vertx, "agent"),
                 sandbox.listen(),
                 vertx.eventBus().<JsonObject>consumer(Addresses.agentInstance(instanceId), msg -> onSubmission(
                         msg.body().getString("session_id", ""), msg.body().getJsonObject("submission"), msg)).completion(),

@@ -27,6 +27,11 @@ final class Cluster {
     }
 
     static Vertx start(Options options) throws Exception {
+        return start(options, null);
+    }
+
+    /** @param metrics where Vert.x reports its meters (`codex serve`), or null for none */
+    static Vertx start(Options options, io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics) throws Exception {
         CodexMain.quietLogging();
         System.setProperty("hazelcast.logging.type", "jdk");
         System.setProperty("vertx.disableDnsResolver", "true");
@@ -58,7 +63,9 @@ final class Cluster {
                 .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false)
                         .setClassPathResolvingEnabled(false))
                 .setEventBusOptions(new EventBusOptions().setHost(address).setPort(0));
-        return Vertx.builder().with(vertxOptions).withClusterManager(new HazelcastClusterManager(hazelcast))
+        var builder = metrics == null ? Vertx.builder().with(vertxOptions)
+                : codex.gateway.metrics.Monitoring.instrument(Vertx.builder(), vertxOptions, metrics);
+        return builder.withClusterManager(new HazelcastClusterManager(hazelcast))
                 .buildClustered().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 

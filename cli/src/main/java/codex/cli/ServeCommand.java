@@ -144,9 +144,10 @@ public final class ServeCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        var metrics = codex.gateway.metrics.Monitoring.newRegistry();
         Vertx vertx;
         try {
-            vertx = clustered ? Cluster.start(cluster.toOptions()) : Services.newLocalVertx();
+            vertx = clustered ? Cluster.start(cluster.toOptions(), metrics) : Services.newLocalVertx(metrics);
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             System.err.println("error: cannot join cluster '" + cluster.name + "': " + cause.getMessage());
@@ -155,7 +156,7 @@ public final class ServeCommand implements Callable<Integer> {
         enableAccessLog();
         boolean agentHere = services.contains(Services.Service.AGENT);
         HttpGatewayVerticle http = new HttpGatewayVerticle(request -> sessionFor(request, env, agentHere),
-                limit -> recorded(base.codexHome(), limit), tokens, settings, owners, host, port);
+                limit -> recorded(base.codexHome(), limit), tokens, settings, owners, host, port).withMetrics(metrics);
         try {
             Services.deploy(vertx, env, services, base.notifyCommand()).compose(v -> vertx.deployVerticle(http))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -20,14 +20,21 @@ public final class Services {
 
     /** Small and quick to start: one process, a handful of threads, no file cache, no DNS resolver of its own. */
     public static Vertx newLocalVertx() {
+        return newLocalVertx(null);
+    }
+
+    /** @param metrics where Vert.x reports its meters (`codex serve`), or null for none */
+    public static Vertx newLocalVertx(io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics) {
         CodexMain.quietLogging();
         System.setProperty("vertx.disableDnsResolver", "true");
-        return Vertx.vertx(new VertxOptions()
+        VertxOptions options = new VertxOptions()
                 .setEventLoopPoolSize(2)
                 .setWorkerPoolSize(4)
                 .setInternalBlockingPoolSize(2)
                 .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false)
-                        .setClassPathResolvingEnabled(false)));
+                        .setClassPathResolvingEnabled(false));
+        return metrics == null ? Vertx.vertx(options)
+                : codex.gateway.metrics.Monitoring.instrument(Vertx.builder(), options, metrics).build();
     }
 
     /** The services a process can run; a cluster spreads them over several processes. */

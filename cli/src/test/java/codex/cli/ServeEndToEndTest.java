@@ -8,16 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -36,9 +32,9 @@ class ServeEndToEndTest {
     @TempDir
     Path tmp;
     Path work;
-    Process serve;
+    ServeProcess serve;
     String base;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http = ServeProcess.HTTP;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -48,79 +44,30 @@ class ServeEndToEndTest {
     @AfterEach
     void stop() throws Exception {
         if (serve != null) {
-            serve.destroy();
-            serve.waitFor(10, TimeUnit.SECONDS);
+            serve.close();
         }
     }
 
     private void startServe(FakeModelServer model) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", CodexProcess.classpath(), "codex.cli.CodexMain", "serve", "--port", "0");
-        pb.environment().put("OPENAI_API_KEY", "k");
-        pb.environment().put("OPENAI_BASE_URL", model.baseUrl());
-        pb.environment().put("CODEX_HOME", tmp.resolve("home").toString());
-        pb.environment().put("CODEX_SERVE_TOKEN", TOKEN);
-        pb.redirectError(tmp.resolve("serve.err").toFile());
-        serve = pb.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        assertTrue(line != null && line.contains("listening on http://"), line + " / " + Files.readString(tmp.resolve("serve.err")));
-        base = line.substring(line.indexOf("http://"), line.indexOf("/api/v1") + "/api/v1".length());
+        serve = ServeProcess.start(tmp.resolve("home"), model, java.util.Map.of("CODEX_SERVE_TOKEN", TOKEN));
+        base = serve.base;
     }
 
     private HttpResponse<String> post(String path, JsonObject body, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode()));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return serve.post(path, body, token);
     }
 
-    /** Follows the SSE stream on a thread; each parsed event (with its SSE id) lands in the queue. */
     private BlockingQueue<JsonObject> follow(String sessionId, String lastEventId) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/sessions/" + sessionId + "/events"))
-                .header("Authorization", "Bearer " + TOKEN);
-        if (lastEventId != null) {
-            b.header("Last-Event-ID", lastEventId);
-        }
-        HttpResponse<java.util.stream.Stream<String>> resp = http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
-        assertEquals(200, resp.statusCode());
-        assertTrue(resp.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
-        BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
-        Thread t = new Thread(() -> {
-            String id = null;
-            for (var it = resp.body().iterator(); it.hasNext(); ) {
-                String line = it.next();
-                if (line.startsWith("id: ")) {
-                    id = line.substring(4);
-                } else if (line.startsWith("data: ")) {
-                    events.add(new JsonObject(line.substring(6)).put("_sse_id", id));
-                }
-            }
-        });
-        t.setDaemon(true);
-        t.start();
-        return events;
+        return serve.follow(sessionId, TOKEN, lastEventId);
     }
 
     static JsonObject await(BlockingQueue<JsonObject> events, Predicate<JsonObject> what, List<JsonObject> seen)
             throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (System.currentTimeMillis() < deadline) {
-            JsonObject e = events.poll(200, TimeUnit.MILLISECONDS);
-            if (e != null) {
-                seen.add(e);
-                if (what.test(e)) {
-                    return e;
-                }
-            }
-        }
-        throw new AssertionError("event never came; saw " + seen);
+        return ServeProcess.await(events, what, seen);
     }
 
     private static Predicate<JsonObject> type(String t) {
-        return e -> e.containsKey("msg") && t.equals(e.getJsonObject("msg").getString("type"));
+        return ServeProcess.type(t);
     }
 
     @Test

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,11 +40,11 @@ class TeamGatewayTest {
     @TempDir
     static Path tmp;
     static Path work;
-    static Process serve;
+    static ServeProcess serve;
     static String base;
     static String hostPort;
     static FakeModelServer model;
-    static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient http = ServeProcess.HTTP;
 
     @BeforeAll
     static void start() throws Exception {
@@ -75,26 +73,15 @@ class TeamGatewayTest {
                 providers = ["openai"]
                 """.formatted(ALICE, BOB, rootDigest, work));
         model = new FakeModelServer(i -> sse(textResponse("r" + i, "answer " + i)));
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", CodexProcess.classpath(), "codex.cli.CodexMain", "serve", "--port", "0");
-        pb.environment().put("OPENAI_API_KEY", "k");
-        pb.environment().put("OPENAI_BASE_URL", model.baseUrl());
-        pb.environment().put("CODEX_HOME", home.toString());
-        pb.environment().put("CODEX_SERVE_TOKEN", SHORTCUT);
-        pb.redirectError(tmp.resolve("serve.err").toFile());
-        serve = pb.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        assertTrue(line != null && line.contains("listening on http://"), line + " / " + Files.readString(tmp.resolve("serve.err")));
-        base = line.substring(line.indexOf("http://"), line.indexOf("/api/v1") + "/api/v1".length());
-        hostPort = URI.create(base).getAuthority();
+        serve = ServeProcess.start(home, model, java.util.Map.of("CODEX_SERVE_TOKEN", SHORTCUT));
+        base = serve.base;
+        hostPort = serve.hostPort;
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (serve != null) {
-            serve.destroy();
-            serve.waitFor(10, TimeUnit.SECONDS);
+            serve.close();
         }
         if (model != null) {
             model.close();
@@ -103,42 +90,23 @@ class TeamGatewayTest {
 
     static HttpResponse<String> send(String method, String path, String body, String authorization, String... headers)
             throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (authorization != null) {
-            b.header("Authorization", authorization);
-        }
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return serve.send(method, path, body, authorization, headers);
     }
 
     static HttpResponse<String> post(String path, JsonObject body, String token) throws Exception {
-        return send("POST", path, body.encode(), "Bearer " + token, "Content-Type", "application/json");
+        return serve.post(path, body, token);
     }
 
     static String createSession(String token) throws Exception {
-        HttpResponse<String> r = post("/sessions", new JsonObject().put("cwd", work.toString()), token);
-        assertEquals(201, r.statusCode(), r.body());
-        return new JsonObject(r.body()).getString("session_id");
+        return serve.createSession(token, new JsonObject().put("cwd", work.toString()));
     }
 
     static JsonObject userInput(String text) {
-        return new JsonObject().put("id", "s1").put("op", new JsonObject().put("type", "user_input")
-                .put("items", new JsonArray().add(new JsonObject().put("type", "text").put("text", text))));
+        return ServeProcess.userInput("s1", text);
     }
 
-    /** Every error has one JSON shape with a code and a message, never internals. */
     static JsonObject assertError(HttpResponse<String> r, int status) {
-        assertEquals(status, r.statusCode(), r.body());
-        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), r.headers().toString());
-        JsonObject error = new JsonObject(r.body()).getJsonObject("error");
-        assertTrue(error.getString("code") != null && error.getString("message") != null, r.body());
-        for (String leak : List.of("Exception", "jackson", "codex.agent", "codex.gateway.", "at codex.")) {
-            assertFalse(r.body().contains(leak), "error leaks internals (" + leak + "): " + r.body());
-        }
-        return error;
+        return ServeProcess.assertError(r, status);
     }
 
     @Test
@@ -175,7 +143,7 @@ class TeamGatewayTest {
         // the admin (configured by digest, or the CODEX_SERVE_TOKEN shortcut) may drive it
         assertEquals(202, post(submit, userInput("from root"), ROOT).statusCode());
         assertEquals(202, post(submit, userInput("from the shortcut"), SHORTCUT).statusCode());
-        String log = Files.readString(tmp.resolve("serve.err"));
+        String log = serve.log();
         for (String token : List.of(ALICE, BOB, ROOT, SHORTCUT)) {
             assertFalse(log.contains(token), "a token reached the log");
         }

@@ -2,6 +2,10 @@ package codex.gateway;
 
 import codex.protocol.Addresses;
 import codex.protocol.BusRequests;
+import codex.protocol.ServicePing;
+import codex.gateway.metrics.GatewayMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -22,6 +26,10 @@ public class GatewayVerticle extends VerticleBase {
     static final int BUFFERED_SESSIONS = 256;
     private static final DeliveryOptions AGENT_CALL = new DeliveryOptions().setSendTimeout(60_000);
 
+    private final GatewayMetrics metrics;
+    /** Events held in all replay buffers (kept here: the buffers map is this loop's alone, the metrics are read elsewhere). */
+    private long bufferedEvents;
+
     /** The agent instance that owns each session this gateway opened. */
     private final Map<String, String> agentOf = new java.util.HashMap<>();
     private final Map<String, EventBuffer<JsonObject>> buffers = new java.util.LinkedHashMap<>(16, 0.75f, true) {
@@ -29,16 +37,27 @@ public class GatewayVerticle extends VerticleBase {
         protected boolean removeEldestEntry(Map.Entry<String, EventBuffer<JsonObject>> eldest) {
             if (size() > BUFFERED_SESSIONS) {
                 agentOf.remove(eldest.getKey()); // submissions then find the agent by the per-session address
+                bufferedEvents -= eldest.getValue().size();
                 return true;
             }
             return false;
         }
     };
 
+    /** Counts into Micrometer's global registry (a no-op until a registry is added to it, as `codex serve` does). */
+    public GatewayVerticle() {
+        this(Metrics.globalRegistry);
+    }
+
+    public GatewayVerticle(MeterRegistry registry) {
+        this.metrics = new GatewayMetrics(registry);
+    }
+
     @Override
     public Future<?> start() {
         var bus = vertx.eventBus();
         return Future.all(
+                ServicePing.answer(vertx, "gateway"),
                 bus.<JsonObject>consumer(Addresses.GATEWAY_CREATE_SESSION, this::createSession).completion(),
                 bus.<JsonObject>consumer(Addresses.GATEWAY_SUBMIT, this::submit).completion(),
                 bus.<JsonObject>consumer(Addresses.GATEWAY_REPLAY, this::replay).completion(),
@@ -60,12 +79,13 @@ public class GatewayVerticle extends VerticleBase {
                     if (agentAddress != null) {
                         agentOf.put(sessionId, agentAddress);
                     }
+                    metrics.sessionCreated(resumeId != null);
                     msg.reply(new JsonObject()
                         .put("session_id", sessionId)
                         .put("events_address", Addresses.clientEvents(sessionId)));
                 })
                 .onFailure(err -> {
-                    buffers.remove(sessionId);
+                    dropBuffer(sessionId);
                     msg.fail(500, "could not open session: " + err.getMessage());
                 });
     }
@@ -104,12 +124,25 @@ public class GatewayVerticle extends VerticleBase {
     private void relayEvent(Message<JsonObject> msg) {
         JsonObject event = msg.body();
         String sessionId = event.getString("session_id");
-        buffers.computeIfAbsent(sessionId, this::newBuffer).add(event);
+        EventBuffer<JsonObject> buffer = buffers.computeIfAbsent(sessionId, this::newBuffer);
+        int before = buffer.size();
+        buffer.add(event);
+        bufferedEvents += buffer.size() - before;
         vertx.eventBus().publish(Addresses.clientEvents(sessionId), event);
+        metrics.event(event);
         if ("shutdown_complete".equals(event.getJsonObject("msg", new JsonObject()).getString("type"))) {
-            buffers.remove(sessionId);
+            dropBuffer(sessionId);
             agentOf.remove(sessionId);
         }
+        metrics.buffers(buffers.size(), bufferedEvents);
+    }
+
+    private void dropBuffer(String sessionId) {
+        EventBuffer<JsonObject> gone = buffers.remove(sessionId);
+        if (gone != null) {
+            bufferedEvents -= gone.size();
+        }
+        metrics.buffers(buffers.size(), bufferedEvents);
     }
 
     private EventBuffer<JsonObject> newBuffer(String sessionId) {

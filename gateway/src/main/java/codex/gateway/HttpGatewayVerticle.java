@@ -9,6 +9,8 @@ import codex.gateway.http.SessionOwners;
 import codex.gateway.http.TokenRegistry;
 import codex.protocol.Event;
 import codex.protocol.Json;
+import codex.protocol.ServicePing;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import codex.protocol.Submission;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -39,6 +41,7 @@ import java.util.regex.Pattern;
 public class HttpGatewayVerticle extends VerticleBase {
     static final long HEARTBEAT_MS = 15_000;
     static final int BODY_LIMIT = 8 * 1024 * 1024;
+    static final long READY_TIMEOUT_MS = 2_000;
     private static final Logger ACCESS_LOG = Logger.getLogger("codex.gateway.access");
     /** Event-bus addresses never reach an HTTP client: they are internals of the deployment. */
     private static final Pattern BUS_ADDRESS = Pattern.compile("codex\\.[a-z_.]+\\.v1(\\.[\\w-]+)?");
@@ -54,6 +57,7 @@ public class HttpGatewayVerticle extends VerticleBase {
     private final int port;
     private HttpServer server;
     private GatewayClient client;
+    private PrometheusMeterRegistry metrics;
 
     /**
      * @param tokens every token accepted (configured identities and the single-admin token)
@@ -74,6 +78,12 @@ public class HttpGatewayVerticle extends VerticleBase {
         this.port = port;
     }
 
+    /** Serves {@code GET /metrics} from this registry (without it, /metrics answers 404). Call before deploying. */
+    public HttpGatewayVerticle withMetrics(PrometheusMeterRegistry registry) {
+        this.metrics = registry;
+        return this;
+    }
+
     /** The port actually bound (useful with port 0). */
     public int actualPort() {
         return server.actualPort();
@@ -91,7 +101,18 @@ public class HttpGatewayVerticle extends VerticleBase {
                     .allowedHeader("Authorization").allowedHeader("Content-Type").allowedHeader("Last-Event-ID"));
         }
         router.get("/api/v1/health").handler(ctx -> json(ctx, 200, new JsonObject().put("ok", true)));
-        router.route("/api/*").handler(this::authorize);
+        router.get("/api/v1/ready").handler(this::ready);
+        if (metrics != null) {
+            router.get("/metrics").handler(this::authorize).handler(this::scrape);
+        }
+        // path-less, so Vert.x's HTTP meters label each request by its own route pattern alone
+        router.route().handler(ctx -> {
+            if (ctx.normalizedPath().startsWith("/api/")) {
+                authorize(ctx);
+            } else {
+                ctx.next();
+            }
+        });
         router.get("/api/v1/sessions/:id/ws").handler(this::webSocket);
         router.post("/api/v1/sessions").handler(jsonBody(this::createSession));
         router.get("/api/v1/sessions").handler(this::listSessions);
@@ -104,6 +125,34 @@ public class HttpGatewayVerticle extends VerticleBase {
         router.errorHandler(500, ctx -> error(ctx, new ApiException(500, "internal", "internal error; see the server's log")));
         server = vertx.createHttpServer().requestHandler(router);
         return server.listen(port, host);
+    }
+
+    /** Live is /health; ready means every service answers its ping on the bus (within {@link #READY_TIMEOUT_MS}). */
+    private void ready(RoutingContext ctx) {
+        java.util.List<Future<Boolean>> probes = ServicePing.SERVICES.stream()
+                .map(s -> ServicePing.probe(vertx, s, READY_TIMEOUT_MS)).toList();
+        Future.join(probes).onComplete(done -> {
+            JsonObject services = new JsonObject();
+            java.util.List<String> down = new java.util.ArrayList<>();
+            for (int i = 0; i < probes.size(); i++) {
+                boolean ok = Boolean.TRUE.equals(probes.get(i).result());
+                services.put(ServicePing.SERVICES.get(i), ok ? "ok" : "unreachable");
+                if (!ok) {
+                    down.add(ServicePing.SERVICES.get(i));
+                }
+            }
+            JsonObject body = new JsonObject().put("ready", down.isEmpty()).put("services", services);
+            if (!down.isEmpty()) {
+                body.put("error", new JsonObject().put("code", "not_ready")
+                        .put("message", "not reachable on the event bus: " + String.join(", ", down)));
+            }
+            json(ctx, down.isEmpty() ? 200 : 503, body);
+        });
+    }
+
+    /** Prometheus text format: Vert.x's HTTP and event-bus meters and the gateway's own (gateway/README.md lists them). */
+    private void scrape(RoutingContext ctx) {
+        ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
     }
 
     /** Method, path (never the query: it may hold a token), status, duration, identity. */

@@ -26,7 +26,7 @@ public class NotifierVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        return vertx.eventBus().<JsonObject>consumer(Addresses.NOTIFIER_TURN_COMPLETE, msg -> {
+        return codex.protocol.ServicePing.answer(vertx, "notifier").compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.NOTIFIER_TURN_COMPLETE, msg -> {
             TurnComplete tc;
             try {
                 tc = Json.fromJson(msg.body(), TurnComplete.class);
@@ -42,7 +42,7 @@ public class NotifierVerticle extends VerticleBase {
                 runner.run(payload);
                 return null;
             }, false).onComplete(ar -> running.decrementAndGet());
-        }).completion();
+        }).completion());
     }
 
     /** Undeploy (process exit) waits up to 5 s for notify programs that are still running. */

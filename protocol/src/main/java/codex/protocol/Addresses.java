@@ -9,6 +9,16 @@ public final class Addresses {
     private Addresses() {
     }
 
+    // ---- every service ---------------------------------------------------------------------
+
+    /**
+     * request/reply, one per service ({@link ServicePing#SERVICES}). Body {@code {}} → {@code
+     * {"service", "ok": true}}: the readiness probe ({@code GET /api/v1/ready}) asks each one.
+     */
+    public static String ping(String service) {
+        return "codex." + service + ".ping.v1";
+    }
+
     // ---- gateway: the front door every client uses ------------------------------------------
 
     /** request/reply. Body {@code {"config": SessionConfig, "resume_session_id"?: id}} → {@code {"session_id", "events_address"}}. */

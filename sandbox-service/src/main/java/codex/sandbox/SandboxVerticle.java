@@ -67,6 +67,7 @@ public class SandboxVerticle extends VerticleBase {
     private Future<?> registerConsumers() {
         var bus = vertx.eventBus();
         return Future.all(
+                codex.protocol.ServicePing.answer(vertx, "sandbox"),
                 bus.<JsonObject>consumer(Addresses.SANDBOX_EXEC, this::exec).completion(),
                 bus.<JsonObject>consumer(Addresses.SANDBOX_CANCEL, msg -> {
                     String execId = msg.body().getString("exec_id", "");

@@ -92,12 +92,17 @@ public abstract class SseModelClient implements ModelClient {
         if (request.sessionId() != null) {
             options.putHeader("session_id", request.sessionId());
         }
+        long sent = System.nanoTime();
+        result.future().onComplete(done -> ModelMetrics.streamed(provider.id(), done.succeeded(), System.nanoTime() - sent));
         http.request(options)
                 .compose(req -> {
                     inFlight = req;
                     return req.send(body);
                 })
-                .onSuccess(resp -> readResponse(resp, decoder, result))
+                .onSuccess(resp -> {
+                    ModelMetrics.responded(provider.id(), resp.statusCode(), System.nanoTime() - sent);
+                    readResponse(resp, decoder, result);
+                })
                 .onFailure(err -> result.tryFail(cancelled ? ModelException.fatal("interrupted")
                         : err instanceof ModelException me ? me
                         : new ModelException("could not reach the model server at " + url + ": " + describe(err), 0, true, -1)));

@@ -27,7 +27,7 @@ public final class SandboxCliCommand implements Callable<Integer> {
     @Option(names = {"-C", "--cd"}, paramLabel = "DIR", description = "Run in DIR (the folder disk-write-cwd grants).")
     Path cd;
 
-    @Option(names = "--check", description = "Print the kernel's Landlock ABI and whether seccomp works, then exit.")
+    @Option(names = "--check", description = "Print the kernel's Landlock ABI, whether seccomp works, and which per-command process and memory limits ([sandbox] in config.toml) are in force, then exit.")
     boolean check;
 
     @Option(names = {"-c", "--config"}, paramLabel = "key=value", description = "Override a config value.")
@@ -39,7 +39,12 @@ public final class SandboxCliCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (check) {
-            return SandboxCommand.check(System.out);
+            try {
+                return SandboxCommand.check(System.out, Services.sandboxLimits(System.getenv()));
+            } catch (codex.config.ConfigException e) {
+                System.err.println("codex sandbox: " + e.getMessage());
+                return 2;
+            }
         }
         if (command.isEmpty()) {
             System.err.println("error: no command given. Usage: codex sandbox [-p PERMISSION]... -- COMMAND [ARGS...]");

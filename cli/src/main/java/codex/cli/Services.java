@@ -3,7 +3,10 @@ package codex.cli;
 import codex.agent.AgentVerticle;
 import codex.gateway.GatewayVerticle;
 import codex.notifier.NotifierVerticle;
+import codex.config.SandboxSettings;
+import codex.sandbox.CommandLimits;
 import codex.sandbox.SandboxVerticle;
+import codex.sandbox.SandboxedExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.DeploymentOptions;
@@ -66,7 +69,8 @@ public final class Services {
         for (Service service : Service.values()) {
             if (services.contains(service)) {
                 chain = chain.compose(id -> vertx.deployVerticle(switch (service) {
-                    case SANDBOX -> new SandboxVerticle();
+                    // [sandbox] is read on the verticle's worker, with the executor (file I/O off the event loop)
+                    case SANDBOX -> new SandboxVerticle(() -> new SandboxedExecutor(sandboxLimits(env)));
                     case NOTIFIER -> new NotifierVerticle(notifyProgram);
                     case AGENT -> new AgentVerticle(env);
                     case GATEWAY -> new GatewayVerticle();
@@ -74,5 +78,15 @@ public final class Services {
             }
         }
         return chain.mapEmpty();
+    }
+
+    /** The per-command limits from {@code [sandbox]} in this environment's config.toml (defaults when unset). */
+    public static CommandLimits sandboxLimits(Map<String, String> env) {
+        SandboxSettings settings = SandboxSettings.read(env);
+        try {
+            return CommandLimits.of(settings.maxProcesses(), settings.maxMemoryMb());
+        } catch (IllegalArgumentException e) {
+            throw new codex.config.ConfigException("[sandbox] in config.toml: " + e.getMessage());
+        }
     }
 }

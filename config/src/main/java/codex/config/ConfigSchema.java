@@ -40,7 +40,9 @@ final class ConfigSchema {
         PROVIDERS_TABLE("a table of provider tables, e.g. [model_providers.NAME]"),
         PROFILES_TABLE("a table of profile tables, e.g. [profiles.NAME]"),
         /** The HTTP gateway's own table, read and checked by the gateway (see gateway/README.md). */
-        GATEWAY_TABLE("a table, e.g. [gateway] with [[gateway.tokens]] and [gateway.policy]");
+        GATEWAY_TABLE("a table, e.g. [gateway] with [[gateway.tokens]] and [gateway.policy]"),
+        /** The sandbox service's own table, read by {@link SandboxSettings}. */
+        SANDBOX_TABLE("a table, e.g. [sandbox] with max_processes = 1024 and max_memory_mb = 4096");
 
         final String expected;
 
@@ -76,6 +78,7 @@ final class ConfigSchema {
         TOP_KEYS.put("profile", Kind.STRING);
         TOP_KEYS.put("profiles", Kind.PROFILES_TABLE);
         TOP_KEYS.put("gateway", Kind.GATEWAY_TABLE);
+        TOP_KEYS.put("sandbox", Kind.SANDBOX_TABLE);
 
         PROVIDER_KEYS.put("name", Kind.STRING);
         PROVIDER_KEYS.put("base_url", Kind.STRING);
@@ -122,7 +125,7 @@ final class ConfigSchema {
                 case PROFILES_TABLE -> table(value, key, kind, source).properties().forEach(p ->
                         validateTable(table(p.getValue(), key + "." + p.getKey(), kind, source),
                                 key + "." + p.getKey() + ".", PROFILE_KEYS, source, unknownKeys));
-                case GATEWAY_TABLE -> table(value, key, kind, source);
+                case GATEWAY_TABLE, SANDBOX_TABLE -> table(value, key, kind, source);
                 default -> read(value, key, kind, source);
             }
         });
@@ -163,7 +166,8 @@ final class ConfigSchema {
                 }
                 yield SandboxPermission.parseAll(names);
             }
-            case HISTORY_TABLE, PROVIDERS_TABLE, PROFILES_TABLE, GATEWAY_TABLE -> table(value, key, kind, source);
+            case HISTORY_TABLE, PROVIDERS_TABLE, PROFILES_TABLE, GATEWAY_TABLE, SANDBOX_TABLE ->
+                    table(value, key, kind, source);
         };
     }
 

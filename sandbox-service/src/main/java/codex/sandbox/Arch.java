@@ -58,6 +58,11 @@ enum Arch {
     /** Socket calls that open no path anywhere but are refused offline all the same, as Codex's own filter does. */
     final int[] socketQueries;
 
+    /** gettid(2): the spawning thread moves itself (not the JVM) into a command's cgroup. */
+    int gettid() {
+        return this == X86_64 ? 186 : 178;
+    }
+
     // Numbers from the unified table (same on every architecture).
     static final int PIDFD_OPEN = 434;
     static final int PIDFD_GETFD = 438;

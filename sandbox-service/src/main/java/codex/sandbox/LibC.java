@@ -38,6 +38,7 @@ final class LibC {
 
     // open(2) flags (same values on x86_64 and aarch64)
     static final int O_RDONLY = 0;
+    static final int O_WRONLY = 1;
     static final int O_RDWR = 2;
     static final int O_CLOEXEC = 0x80000;
     static final int O_PATH = 0x200000;

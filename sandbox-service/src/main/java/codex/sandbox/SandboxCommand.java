@@ -60,8 +60,14 @@ public final class SandboxCommand {
      * @return 0 when every permission list can be enforced, 1 otherwise
      */
     public static int check(PrintStream out) {
+        return check(out, CommandLimits.defaults());
+    }
+
+    /** The same, plus the per-command process and memory limits and how they are enforced here. */
+    public static int check(PrintStream out, CommandLimits limits) {
         SandboxSupport support = SandboxSupport.probe();
         out.print(support.describe());
+        out.print(ResourceLimiter.create(limits).describeAndRelease());
         out.flush();
         return support.fullyAvailable() ? 0 : EXIT_SANDBOX_UNAVAILABLE;
     }

@@ -37,16 +37,27 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
     private final SeccompFilter.Installed noNetworkFilter;
     private final int devNullFd;
     private final ExecutorService workers;
+    private final ResourceLimiter limiter;
     private volatile boolean closed;
 
-    /** Loads JNA and libc and probes the kernel, all on the calling (unrestricted) thread. */
+    /** Loads JNA and libc and probes the kernel, all on the calling (unrestricted) thread; default limits. */
     public SandboxedExecutor() {
-        this(SandboxSupport.probe());
+        this(CommandLimits.defaults());
+    }
+
+    /** With these per-command process and memory limits ({@link CommandLimits#NONE}: none). */
+    public SandboxedExecutor(CommandLimits limits) {
+        this(SandboxSupport.probe(), limits);
     }
 
     /** With a given probe result: lets tests pretend the kernel lacks a mechanism. */
     SandboxedExecutor(SandboxSupport support) {
+        this(support, CommandLimits.defaults());
+    }
+
+    SandboxedExecutor(SandboxSupport support, CommandLimits limits) {
         this.arch = Arch.current();
+        this.limiter = ResourceLimiter.create(arch == null ? CommandLimits.NONE : limits);
         this.support = support;
         boolean seccomp = arch != null && support.seccompWorks();
         this.baselineFilter = seccomp ? new SeccompFilter.Installed(arch, false) : null;
@@ -71,6 +82,11 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
     /** What the kernel can enforce (as probed when this executor was made). */
     public SandboxSupport support() {
         return support;
+    }
+
+    /** The per-command limits and how they are enforced here, one line each (for {@code codex sandbox --check}). */
+    public String describeLimits() {
+        return limiter.describe();
     }
 
     @Override
@@ -136,6 +152,7 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
             if (workers.awaitTermination(5, TimeUnit.SECONDS)) {
                 LibC.close(devNullFd);
             }
+            limiter.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -224,7 +241,9 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
             Spawner spawner;
             Thread spawnThread = null;
             Capabilities capabilities = null;
+            ResourceLimiter.Group limits = null;
             try {
+                limits = request.inheritStdio() ? null : limiter.prepare();
                 rulesetFd = restricted ? buildRuleset(program) : -1;
                 if (!request.inheritStdio()) {
                     openPipe(out);
@@ -241,9 +260,10 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
                         request.inheritStdio() ? -1 : devNullFd, out[1], err[1], !request.inheritStdio())) {
                     spawner = new Spawner(plan, restricted, capabilities, rulesetFd,
                             !restricted ? null : policy.restrictsNetwork() ? noNetworkFilter : baselineFilter,
-                            killSwitch[0]);
+                            killSwitch[0], limits == null ? new int[0] : limits.taskFds, arch == null ? 0 : arch.gettid());
                     startNanos = System.nanoTime();
-                    if (restricted) {
+                    // a thread that joins the command's cgroups must not be a pooled worker either
+                    if (restricted || limits != null) {
                         spawnThread = new Thread(null, spawner, "codex-sandbox-spawn", 256 * 1024);
                         spawnThread.setDaemon(true);
                         spawnThread.start();
@@ -263,8 +283,14 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
                 if (capabilities != null) {
                     capabilities.close();
                 }
+                if (limits != null) {
+                    limits.release();
+                }
                 throw e;
             } finally {
+                if (limits != null) {
+                    limits.closeTaskFds();
+                }
                 closeQuietly(rulesetFd);
                 closeQuietly(out[1]);
                 closeQuietly(err[1]);
@@ -274,6 +300,9 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
                 closeQuietly(killSwitch[1]);
                 spawner.close();
                 capabilities = closeCapabilities(capabilities);
+            }
+            if (spawner.failedStep != Spawner.STEP_NONE && limits != null) {
+                limits.release();
             }
             if (spawner.failedStep == Spawner.STEP_SPAWN) {
                 closeQuietly(out[0]);
@@ -300,13 +329,23 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
                     killSwitchWriteFd = killSwitch[1];
                 }
             }
+            if (limits == null && !request.inheritStdio()) {
+                limiter.limitChild(pid, arch);
+            }
             if (cancelled) {
                 killGroup();
             }
             ExecResult finished;
             try {
                 finished = supervise(out[0], err[0], restricted, startNanos);
+                if (limits != null && (finished.timedOut() || finished.cancelled())) {
+                    limits.killAll(); // every process of the command, wherever setsid took it
+                }
+                finished = withLimitNote(finished, limits);
             } finally {
+                if (limits != null) {
+                    limits.release();
+                }
                 // Before the result is delivered: a fired kill switch has swept the domain by then,
                 // and no restricted thread outlives the command.
                 if (spawner.servingKillSwitch) {
@@ -315,6 +354,35 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
                 }
             }
             result.complete(finished);
+        }
+
+        /** A command stopped by a limit says so on its stderr (and to the listener), in words. */
+        private ExecResult withLimitNote(ExecResult r, ResourceLimiter.Group limits) {
+            String note = limits != null ? limits.limitNote() : r.exitCode() != 0 ? rlimitNote(r) : null;
+            if (note == null) {
+                return r;
+            }
+            byte[] bytes = note.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            listener.onOutput(OutputListener.Stream.STDERR, bytes);
+            return new ExecResult(r.exitCode(), r.signal(), r.timedOut(), r.cancelled(), r.durationMs(), r.stdout(),
+                    r.stderr() + note, r.droppedBytes(), r.sandboxDenied());
+        }
+
+        /** Under rlimits the kernel keeps no count: recognise the usual failure messages. */
+        private String rlimitNote(ExecResult r) {
+            String text = (r.stderr() + r.stdout()).toLowerCase(java.util.Locale.ROOT);
+            CommandLimits l = limiter.limits();
+            if (l.maxProcesses() > 0 && (text.contains("resource temporarily unavailable")
+                    || text.contains("cannot fork"))) {
+                return "codex-sandbox: the command may have reached its limit of " + l.maxProcesses()
+                        + " processes ([sandbox] max_processes raises it)\n";
+            }
+            if (l.maxMemoryBytes() > 0 && (text.contains("cannot allocate memory") || text.contains("out of memory")
+                    || text.contains("memoryerror"))) {
+                return "codex-sandbox: the command may have reached its memory limit of "
+                        + l.maxMemoryBytes() / CommandLimits.MIB + " MiB ([sandbox] max_memory_mb raises it)\n";
+            }
+            return null;
         }
 
         private Capabilities closeCapabilities(Capabilities capabilities) {

@@ -24,6 +24,7 @@ final class Spawner implements Runnable {
     static final int STEP_SECCOMP = 3;
     static final int STEP_SPAWN = 4;
     static final int STEP_CAPABILITIES = 5;
+    static final int STEP_LIMITS = 6;
 
     private final SpawnPlan plan;
     private final boolean restrict;
@@ -33,6 +34,10 @@ final class Spawner implements Runnable {
     private final int killSwitchFd;
     private final Memory killSwitchByte;
     private final Thread waiter;
+    /** Write ends of the command's cgroup {@code tasks} files (empty: none), and the text buffer for our tid. */
+    private final int[] cgroupTaskFds;
+    private final Memory tidText;
+    private final int gettid;
 
     /** Which step failed (STEP_NONE when the command was started). */
     int failedStep = STEP_NONE;
@@ -54,6 +59,19 @@ final class Spawner implements Runnable {
      */
     Spawner(SpawnPlan plan, boolean restrict, Capabilities capabilities, int rulesetFd,
             SeccompFilter.Installed seccomp, int killSwitchFd) {
+        this(plan, restrict, capabilities, rulesetFd, seccomp, killSwitchFd, new int[0], 0);
+    }
+
+    /**
+     * @param cgroupTaskFds {@code tasks} files of the command's cgroups (v1): the thread writes its own
+     *                      tid to each before anything else, so the child starts inside them
+     * @param gettid        the gettid syscall number (used only with cgroup task files)
+     */
+    Spawner(SpawnPlan plan, boolean restrict, Capabilities capabilities, int rulesetFd,
+            SeccompFilter.Installed seccomp, int killSwitchFd, int[] cgroupTaskFds, int gettid) {
+        this.cgroupTaskFds = cgroupTaskFds;
+        this.tidText = cgroupTaskFds.length > 0 ? new Memory(24) : null;
+        this.gettid = gettid;
         this.plan = plan;
         this.restrict = restrict;
         this.capabilities = capabilities;
@@ -85,6 +103,13 @@ final class Spawner implements Runnable {
     }
 
     private void spawn() {
+        if (cgroupTaskFds.length > 0) {
+            int e = joinCgroups();
+            if (e != 0) {
+                fail(STEP_LIMITS, e);
+                return;
+            }
+        }
         if (restrict) {
             if (LibC.prctl(LibC.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
                 fail(STEP_NO_NEW_PRIVS, Native.getLastError());
@@ -122,6 +147,28 @@ final class Spawner implements Runnable {
         servingKillSwitch = killSwitchFd >= 0;
     }
 
+    /** Writes this thread's id into each cgroup's tasks file; digits by hand, nothing allocated. */
+    private int joinCgroups() {
+        long tid = LibC.syscall(gettid, 0, 0, 0, 0, 0);
+        int length = 0;
+        long rest = tid;
+        do {
+            length++;
+            rest /= 10;
+        } while (rest > 0);
+        rest = tid;
+        for (int i = length - 1; i >= 0; i--) {
+            tidText.setByte(i, (byte) ('0' + rest % 10));
+            rest /= 10;
+        }
+        for (int fd : cgroupTaskFds) {
+            if (LibC.write(fd, tidText, length) != length) {
+                return Native.getLastError();
+            }
+        }
+        return 0;
+    }
+
     private void serveKillSwitch() {
         long n;
         do {
@@ -139,6 +186,9 @@ final class Spawner implements Runnable {
         if (killSwitchByte != null) {
             killSwitchByte.close();
         }
+        if (tidText != null) {
+            tidText.close();
+        }
     }
 
     private void fail(int step, int errno) {
@@ -153,6 +203,7 @@ final class Spawner implements Runnable {
             case STEP_SECCOMP -> "installing the seccomp filter";
             case STEP_SPAWN -> "posix_spawn";
             case STEP_CAPABILITIES -> "dropping capabilities (capget/capset)";
+            case STEP_LIMITS -> "joining the command's cgroups (resource limits)";
             default -> "nothing";
         };
     }

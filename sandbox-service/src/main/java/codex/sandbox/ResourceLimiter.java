@@ -34,6 +34,8 @@ final class ResourceLimiter implements AutoCloseable {
     private static final int RLIMIT_NPROC = 6;
     private static final int RLIMIT_DATA = 2;
 
+    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
+
     private final CommandLimits limits;
     /** Parent folders made for this process, per controller ("pids", "memory"); absent = not usable. */
     private final Map<String, Path> parents;
@@ -58,6 +60,7 @@ final class ResourceLimiter implements AutoCloseable {
         Map<String, Path> parents = new HashMap<>();
         List<String> problems = new ArrayList<>();
         Map<String, Path> dirs = CgroupV1.ownDirectories();
+        int instance = INSTANCES.incrementAndGet();
         for (String controller : List.of("pids", "memory")) {
             boolean wanted = controller.equals("pids") ? limits.maxProcesses() > 0 : limits.maxMemoryBytes() > 0;
             if (!wanted) {
@@ -68,7 +71,9 @@ final class ResourceLimiter implements AutoCloseable {
                 problems.add("no cgroup v1 " + controller + " hierarchy");
                 continue;
             }
-            Path parent = dir.resolve("codex-sandbox-" + ProcessHandle.current().pid());
+            // one folder per executor: two executors of one JVM (tests) must not remove each other's
+            Path parent = dir.resolve("codex-sandbox-" + ProcessHandle.current().pid() + "-" + instance);
+            removeStaleGroups(dir);
             try {
                 Files.createDirectories(parent);
                 parents.put(controller, parent);
@@ -76,8 +81,37 @@ final class ResourceLimiter implements AutoCloseable {
                 problems.add("cannot create a " + controller + " cgroup under " + dir + " (" + e.getMessage() + ")");
             }
         }
-        return new ResourceLimiter(limits, Map.copyOf(parents), problems.isEmpty() ? null : String.join("; ", problems),
-                root);
+        ResourceLimiter limiter = new ResourceLimiter(limits, Map.copyOf(parents),
+                problems.isEmpty() ? null : String.join("; ", problems), root);
+        if (!parents.isEmpty()) {
+            // an executor nobody closes (a test JVM, a killed service) still leaves no empty group behind
+            Runtime.getRuntime().addShutdownHook(new Thread(limiter::close, "codex-sandbox-cgroup-cleanup"));
+        }
+        return limiter;
+    }
+
+    /** Groups left by services that died: removed when their process is gone and they are empty. */
+    private static void removeStaleGroups(Path dir) {
+        try (var children = Files.list(dir)) {
+            children.filter(p -> p.getFileName().toString().matches("codex-sandbox-\\d+-\\d+"))
+                    .filter(p -> ProcessHandle.of(Long.parseLong(p.getFileName().toString().split("-")[2])).isEmpty())
+                    .forEach(p -> {
+                        // the commands of a sandbox service that died: none may outlive it
+                        try (var commands = Files.list(p)) {
+                            commands.filter(Files::isDirectory).forEach(group -> {
+                                for (int round = 0; round < 20 && !CgroupV1.members(group).isEmpty(); round++) {
+                                    CgroupV1.members(group).forEach(pid -> LibC.kill(pid.intValue(), LibC.SIGKILL));
+                                }
+                                removeQuietly(group);
+                            });
+                        } catch (IOException | RuntimeException e) {
+                            // not ours to clean
+                        }
+                        removeQuietly(p);
+                    });
+        } catch (IOException | RuntimeException e) {
+            // nothing to sweep
+        }
     }
 
     CommandLimits limits() {
@@ -159,7 +193,7 @@ final class ResourceLimiter implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             fds.forEach(LibC::close);
             made.forEach(ResourceLimiter::removeQuietly);
-            throw new SandboxUnavailableException("could not set up the command's resource limits: " + e.getMessage()
+            throw new SandboxUnavailableException("could not set up the command's resource limits: " + e
                     + " (set [sandbox] max_processes = 0 and max_memory_mb = 0 to run without them)");
         }
         return new Group(made, fds.stream().mapToInt(Integer::intValue).toArray());
@@ -195,7 +229,14 @@ final class ResourceLimiter implements AutoCloseable {
     @Override
     public void close() {
         sweepLeftovers();
-        parents.values().forEach(ResourceLimiter::removeQuietly);
+        for (Path parent : parents.values()) {
+            try (var commands = Files.list(parent)) {
+                commands.filter(Files::isDirectory).forEach(ResourceLimiter::removeQuietly);
+            } catch (IOException | RuntimeException e) {
+                // already gone
+            }
+            removeQuietly(parent);
+        }
     }
 
     private static boolean removeQuietly(Path dir) {
@@ -351,11 +392,17 @@ final class ResourceLimiter implements AutoCloseable {
             return 0;
         }
 
+        /**
+         * Processes in the group, never this one: v1's cgroup.procs lists the thread group of every
+         * task inside, and the spawning (kill-switch) thread of this JVM sits in the group while the
+         * command runs.
+         */
         static List<Long> members(Path dir) {
+            long self = ProcessHandle.current().pid();
             List<Long> out = new ArrayList<>();
             try {
                 for (String line : Files.readAllLines(dir.resolve("cgroup.procs"))) {
-                    if (!line.isBlank()) {
+                    if (!line.isBlank() && Long.parseLong(line.trim()) != self) {
                         out.add(Long.parseLong(line.trim()));
                     }
                 }

@@ -100,4 +100,24 @@ class ResourceLimitsTest {
         assertEquals(1024 * CommandLimits.MIB, CommandLimits.defaultMemoryBytes(2L * 1024 * CommandLimits.MIB));
         assertEquals(16L * 1024 * CommandLimits.MIB, CommandLimits.defaultMemoryBytes(256L * 1024 * CommandLimits.MIB));
     }
+
+    @Test
+    void commandsOfASandboxServiceThatDiedAreKilledWhenTheNextOneStarts() throws Exception {
+        var pidsDir = ResourceLimiter.CgroupV1.ownDirectories().get("pids");
+        assumeTrue(pidsDir != null && java.nio.file.Files.isWritable(pidsDir), "no writable pids cgroup here");
+        // a group as a killed service leaves it: its pid is gone, its command still runs
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        Path stale = pidsDir.resolve("codex-sandbox-" + dead.pid() + "-1").resolve("cmd-1");
+        java.nio.file.Files.createDirectories(stale);
+        Process orphan = new ProcessBuilder("sleep", "60").start();
+        try {
+            java.nio.file.Files.writeString(stale.resolve("cgroup.procs"), Long.toString(orphan.pid()));
+            new SandboxedExecutor(new CommandLimits(PROCESS_LIMIT, 0)).close();
+            assertTrue(orphan.waitFor(5, TimeUnit.SECONDS), "the orphaned command was not killed");
+            assertFalse(java.nio.file.Files.exists(stale.getParent()), "the stale group was not removed");
+        } finally {
+            orphan.destroyForcibly();
+        }
+    }
 }

@@ -58,6 +58,9 @@ public class HttpGatewayVerticle extends VerticleBase {
     private HttpServer server;
     private GatewayClient client;
     private PrometheusMeterRegistry metrics;
+    private Router router;
+    /** The OpenAPI 3.1 document of this API (a resource, read once). */
+    private static final Buffer OPENAPI = openApiDocument();
 
     /**
      * @param tokens every token accepted (configured identities and the single-admin token)
@@ -84,6 +87,33 @@ public class HttpGatewayVerticle extends VerticleBase {
         return this;
     }
 
+    /**
+     * {@code "METHOD /path"} of every route served, with path parameters as OpenAPI writes them
+     * ({@code {id}}): what the OpenAPI document must describe, no more and no less.
+     */
+    public java.util.SortedSet<String> routes() {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        for (var route : router.getRoutes()) {
+            if (route.getPath() == null || route.methods() == null || route.methods().isEmpty()) {
+                continue; // handlers for every request (log, host check, token) and the catch-alls
+            }
+            String path = route.getPath().replaceAll(":(\\w+)", "{$1}");
+            route.methods().forEach(m -> out.add(m.name() + " " + path));
+        }
+        return out;
+    }
+
+    private static Buffer openApiDocument() {
+        try (var in = HttpGatewayVerticle.class.getResourceAsStream("openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the gateway's jar");
+            }
+            return Buffer.buffer(in.readAllBytes());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The port actually bound (useful with port 0). */
     public int actualPort() {
         return server.actualPort();
@@ -92,7 +122,7 @@ public class HttpGatewayVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         client = new GatewayClient(vertx);
-        Router router = Router.router(vertx);
+        router = Router.router(vertx);
         router.route().handler(this::accessLog);
         router.route().handler(this::checkHostAndOrigin);
         if (!settings.corsOrigins().isEmpty()) {
@@ -102,6 +132,8 @@ public class HttpGatewayVerticle extends VerticleBase {
         }
         router.get("/api/v1/health").handler(ctx -> json(ctx, 200, new JsonObject().put("ok", true)));
         router.get("/api/v1/ready").handler(this::ready);
+        router.get("/api/v1/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+                .end(OPENAPI));
         if (metrics != null) {
             router.get("/metrics").handler(this::authorize).handler(this::scrape);
         }

@@ -34,7 +34,7 @@ final class CommandFlow {
 
     /** Runs (or asks about) the call; completes with the text for the model, fails with {@link TurnAbortedByUser}. */
     Future<String> run(Turn turn, String callId, ShellCall call) {
-        SessionApprovals.Command decision = approvals.get().forCommand(call.command());
+        SessionApprovals.Command decision = approvals.get().forCommand(call.command(), call.justification());
         return switch (decision.decision()) {
             case RUN_UNSANDBOXED -> runShell(turn, callId, call, false).map(CommandRun::modelOutput);
             case RUN_SANDBOXED -> runShell(turn, callId, call, true)

@@ -110,7 +110,7 @@ final class TurnLoop {
                 : List.copyOf(history);
         boolean store = !config.disableResponseStorage();
         ModelRequest request = new ModelRequest(config.model(), Prompts.baseInstructions(config), input,
-                new JsonArray().add(ShellCall.toolSpec()).add(ApplyPatchTool.toolSpec()), store,
+                new JsonArray().add(ShellCall.toolSpec(config.approvalPolicy() == codex.protocol.ApprovalPolicy.ON_REQUEST)).add(ApplyPatchTool.toolSpec()), store,
                 chained ? lastResponseId : null, reasoning(config),
                 store ? List.of() : List.of("reasoning.encrypted_content"), session.sessionId());
         Consumer<ModelEvent> onEvent = e -> {

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ApprovalPolicyMatrixTest {
 
-    enum Action { SAFE_COMMAND, UNSAFE_COMMAND, PATCH_INSIDE, PATCH_OUTSIDE, SANDBOX_DENIED }
+    enum Action { SAFE_COMMAND, UNSAFE_COMMAND, PATCH_INSIDE, PATCH_OUTSIDE, SANDBOX_DENIED, ESCALATION_REQUESTED }
 
     /** What the user sees and what happens: was the user asked, did the thing take effect. */
     record Outcome(int asked, boolean tookEffect) { }
@@ -80,6 +80,15 @@ class ApprovalPolicyMatrixTest {
                 Arguments.of("on-failure", Action.PATCH_INSIDE, new Outcome(0, true)),
                 Arguments.of("on-failure", Action.PATCH_OUTSIDE, new Outcome(1, true)),
                 Arguments.of("on-failure", Action.SANDBOX_DENIED, new Outcome(1, true)),
+                Arguments.of("on-failure", Action.ESCALATION_REQUESTED, new Outcome(1, true)),
+                Arguments.of("on-request", Action.SAFE_COMMAND, new Outcome(0, true)),
+                Arguments.of("on-request", Action.UNSAFE_COMMAND, new Outcome(0, true)),
+                Arguments.of("on-request", Action.PATCH_INSIDE, new Outcome(0, true)),
+                Arguments.of("on-request", Action.PATCH_OUTSIDE, new Outcome(1, true)),
+                Arguments.of("on-request", Action.SANDBOX_DENIED, new Outcome(0, false)),
+                Arguments.of("on-request", Action.ESCALATION_REQUESTED, new Outcome(1, true)),
+                Arguments.of("untrusted", Action.UNSAFE_COMMAND, new Outcome(1, true)),
+                Arguments.of("never", Action.ESCALATION_REQUESTED, new Outcome(0, false)),
                 Arguments.of("never", Action.SAFE_COMMAND, new Outcome(0, true)),
                 Arguments.of("never", Action.UNSAFE_COMMAND, new Outcome(0, true)),
                 Arguments.of("never", Action.PATCH_INSIDE, new Outcome(0, true)),
@@ -96,6 +105,13 @@ class ApprovalPolicyMatrixTest {
             case PATCH_OUTSIDE -> shellCall("c1", "apply_patch",
                     "*** Begin Patch\n*** Add File: " + outside.resolve("patched.txt") + "\n+outside\n*** End Patch\n");
             case SANDBOX_DENIED -> shellCall("c1", "bash", "-c", "echo x > " + outside.resolve("denied.txt"));
+            // today's Codex vocabulary: the model asks for this one command to leave the sandbox
+            case ESCALATION_REQUESTED -> {
+                JsonObject call = shellCall("c1", "bash", "-c", "echo x > " + outside.resolve("escalated.txt"));
+                JsonObject args = new JsonObject(call.getString("arguments"))
+                        .put("sandbox_permissions", "require_escalated").put("justification", "write outside the workspace");
+                yield call.put("arguments", args.encode());
+            }
         };
     }
 
@@ -106,6 +122,7 @@ class ApprovalPolicyMatrixTest {
             case PATCH_INSIDE -> Files.readString(work.resolve("inside.txt")).equals("inside\n");
             case PATCH_OUTSIDE -> Files.exists(outside.resolve("patched.txt"));
             case SANDBOX_DENIED -> Files.exists(outside.resolve("denied.txt"));
+            case ESCALATION_REQUESTED -> Files.exists(outside.resolve("escalated.txt"));
         };
     }
 
@@ -132,6 +149,16 @@ class ApprovalPolicyMatrixTest {
                         return "approved";
                     });
             assertTrue(events.get(events.size() - 1).msg() instanceof EventMsg.TaskComplete, events.toString());
+            // the escalation parameters are offered to the model only under on-request, as in today's Codex
+            JsonObject shellParams = server.requests().get(0).getJsonArray("tools").stream().map(JsonObject.class::cast)
+                    .filter(t -> "shell".equals(t.getString("name"))).findFirst().orElseThrow()
+                    .getJsonObject("parameters").getJsonObject("properties");
+            assertEquals(policy.equals("on-request"), shellParams.containsKey("sandbox_permissions"), shellParams.encode());
+            if (action == Action.ESCALATION_REQUESTED && policy.equals("on-request")) {
+                String reason = events.stream().map(Event::msg).filter(EventMsg.ExecApprovalRequest.class::isInstance)
+                        .map(m -> ((EventMsg.ExecApprovalRequest) m).reason()).findFirst().orElseThrow();
+                assertTrue(reason.contains("write outside the workspace") && reason.contains("outside the sandbox"), reason);
+            }
             JsonObject modelSaw = functionOutputs(server.requests().get(1)).get(0);
             assertEquals(expected, new Outcome(asked.get(), tookEffect(action, modelSaw)),
                     "model was told: " + modelSaw.encode());

@@ -20,8 +20,14 @@ import java.util.Objects;
  *   <tr><td>unless-allow-listed</td><td>run</td><td>ask</td><td>ask</td><td>ask</td><td>report</td></tr>
  *   <tr><td>auto-edit</td><td>run</td><td>ask</td><td>apply</td><td>ask</td><td>report</td></tr>
  *   <tr><td>on-failure</td><td>run</td><td>run</td><td>apply</td><td>ask</td><td>ask to retry unsandboxed</td></tr>
+ *   <tr><td>on-request</td><td>run</td><td>run (ask when the model requests escalation)</td><td>apply</td><td>ask</td><td>report</td></tr>
  *   <tr><td>never</td><td>run</td><td>run</td><td>apply</td><td>reject</td><td>report</td></tr>
  * </table>
+ *
+ * Under on-request the model may ask for one command to run outside the sandbox (the shell tool's
+ * {@code sandbox_permissions: "require_escalated"} with a justification): that asks the user, and an
+ * approval runs it unsandboxed. Under the other policies such a request is ignored (the command runs as
+ * the policy says, sandboxed or asked about).
  *
  * An "approve for session" answer makes the same command run unsandboxed without asking (under
  * every policy), and a later patch under an approved root apply (under every policy that asks).
@@ -40,15 +46,27 @@ public final class ApprovalRules {
      *                           sandbox and without asking, under every policy
      */
     public static CommandDecision forCommand(ApprovalPolicy policy, List<String> argv, boolean approvedForSession) {
+        return forCommand(policy, argv, approvedForSession, false);
+    }
+
+    /**
+     * As {@link #forCommand(ApprovalPolicy, List, boolean)}; {@code escalationRequested}: the model asked to
+     * run this command outside the sandbox, which under on-request asks the user (ignored otherwise).
+     */
+    public static CommandDecision forCommand(ApprovalPolicy policy, List<String> argv, boolean approvedForSession,
+                                             boolean escalationRequested) {
         requirePolicy(policy);
         if (approvedForSession) {
             return CommandDecision.RUN_UNSANDBOXED;
+        }
+        if (policy == ApprovalPolicy.ON_REQUEST && escalationRequested) {
+            return CommandDecision.ASK_USER;
         }
         if (SafeCommands.isKnownSafe(argv)) {
             return CommandDecision.RUN_SANDBOXED;
         }
         return switch (policy) {
-            case NEVER, ON_FAILURE -> CommandDecision.RUN_SANDBOXED;
+            case NEVER, ON_FAILURE, ON_REQUEST -> CommandDecision.RUN_SANDBOXED;
             case UNLESS_ALLOW_LISTED, AUTO_EDIT -> CommandDecision.ASK_USER;
         };
     }
@@ -100,7 +118,7 @@ public final class ApprovalRules {
                 && (writableRoots.everything() || touchedPaths.stream().noneMatch(ApprovalRules::isGitMetadata));
         return switch (policy) {
             case UNLESS_ALLOW_LISTED -> approvedForSession ? PatchDecision.APPLY : PatchDecision.ASK_USER;
-            case AUTO_EDIT, ON_FAILURE -> insideWritableRoots || approvedForSession ? PatchDecision.APPLY : PatchDecision.ASK_USER;
+            case AUTO_EDIT, ON_FAILURE, ON_REQUEST -> insideWritableRoots || approvedForSession ? PatchDecision.APPLY : PatchDecision.ASK_USER;
             case NEVER -> insideWritableRoots ? PatchDecision.APPLY : PatchDecision.REJECT;
         };
     }

@@ -62,7 +62,21 @@ public final class SessionApprovals {
     }
 
     public Command forCommand(List<String> argv) {
-        CommandDecision decision = ApprovalRules.forCommand(policy, argv, approvedCommands.contains(argv));
+        return forCommand(argv, null);
+    }
+
+    /**
+     * @param escalationJustification non-null when the model asked to run {@code argv} outside the sandbox
+     *                                (on-request's escalation): why, in the model's words, shown to the user
+     */
+    public Command forCommand(List<String> argv, String escalationJustification) {
+        boolean escalation = escalationJustification != null;
+        CommandDecision decision = ApprovalRules.forCommand(policy, argv, approvedCommands.contains(argv), escalation);
+        if (decision == CommandDecision.ASK_USER && escalation && policy == ApprovalPolicy.ON_REQUEST) {
+            return new Command(decision, "the model asks to run this command outside the sandbox"
+                    + (escalationJustification.isBlank() ? "" : ": " + escalationJustification.strip())
+                    + "; if approved it runs without the sandbox");
+        }
         String reason = switch (decision) {
             case RUN_UNSANDBOXED -> "approved for the session";
             case RUN_SANDBOXED -> SafeCommands.isKnownSafe(argv) ? "known-safe command"

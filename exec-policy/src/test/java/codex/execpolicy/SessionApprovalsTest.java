@@ -88,4 +88,22 @@ class SessionApprovalsTest {
         assertTrue(rejected.reason().contains("repository metadata (.git)"), rejected.reason());
         assertTrue(rejected.reason().contains("keep edits inside /work/project"), rejected.reason());
     }
+
+    @Test
+    void onRequestAsksWhenTheModelRequestsEscalationWithItsJustificationAndOtherPoliciesIgnoreIt() {
+        SessionApprovals onRequest = new SessionApprovals(ApprovalPolicy.ON_REQUEST);
+        assertEquals(CommandDecision.RUN_SANDBOXED, onRequest.forCommand(MAKE).decision());
+        SessionApprovals.Command escalated = onRequest.forCommand(MAKE, "needs the network to fetch dependencies");
+        assertEquals(CommandDecision.ASK_USER, escalated.decision());
+        assertTrue(escalated.reason().contains("needs the network to fetch dependencies"), escalated.reason());
+        assertEquals(FailureDecision.REPORT_TO_MODEL, onRequest.afterSandboxFailure(true).decision(),
+                "on-request never offers a retry outside the sandbox: the model asks up front");
+        onRequest.recordCommandAnswer(MAKE, ReviewDecision.APPROVED_FOR_SESSION);
+        assertEquals(CommandDecision.RUN_UNSANDBOXED, onRequest.forCommand(MAKE, "again").decision());
+
+        assertEquals(CommandDecision.RUN_SANDBOXED, new SessionApprovals(ApprovalPolicy.NEVER).forCommand(MAKE, "please").decision(),
+                "never: an escalation request does not widen the sandbox");
+        assertEquals(CommandDecision.RUN_SANDBOXED, new SessionApprovals(ApprovalPolicy.ON_FAILURE).forCommand(MAKE, "please").decision());
+        assertEquals(ApprovalPolicy.UNLESS_ALLOW_LISTED, ApprovalPolicy.parse("untrusted"));
+    }
 }

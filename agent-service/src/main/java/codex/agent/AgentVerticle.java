@@ -92,7 +92,7 @@ public class AgentVerticle extends VerticleBase {
                     new AgentSession.Hooks() {
                         @Override
                         public void turnCompleted(String turnId, List<String> inputs, String last) {
-                            notifyTurn(turnId, inputs, last);
+                            notifyTurn(turnId, inputs, last, sessionId, config.cwd());
                         }
 
                         @Override
@@ -184,8 +184,9 @@ public class AgentVerticle extends VerticleBase {
     }
 
     /** The notifier decides what (if anything) to run, from its own configuration. */
-    private void notifyTurn(String turnId, List<String> inputs, String last) {
-        vertx.eventBus().publish(Addresses.NOTIFIER_TURN_COMPLETE, Json.toJson(new TurnComplete(turnId, inputs, last)));
+    private void notifyTurn(String turnId, List<String> inputs, String last, String sessionId, String cwd) {
+        vertx.eventBus().publish(Addresses.NOTIFIER_TURN_COMPLETE,
+                Json.toJson(new TurnComplete(turnId, inputs, last, sessionId, cwd)));
     }
 
     @Override

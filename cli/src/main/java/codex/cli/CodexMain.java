@@ -20,8 +20,8 @@ public final class CodexMain implements java.util.concurrent.Callable<Integer> {
     String prompt;
 
     @picocli.CommandLine.Option(names = {"-a", "--ask-for-approval"}, paramLabel = "POLICY",
-            description = "When to ask before acting: unless-allow-listed, auto-edit, on-failure, never "
-                    + "(config: approval_policy).")
+            description = "When to ask before acting: unless-allow-listed (or untrusted), auto-edit, on-failure, "
+                    + "on-request, never (config: approval_policy).")
     String approvalPolicy;
 
     @picocli.CommandLine.Option(names = {"-m", "--model"}, paramLabel = "MODEL", description = "Model to use.")
@@ -37,9 +37,19 @@ public final class CodexMain implements java.util.concurrent.Callable<Integer> {
     @picocli.CommandLine.Option(names = {"-p", "--profile"}, paramLabel = "NAME", description = "Config profile.")
     String profile;
 
-    @picocli.CommandLine.Option(names = {"-s", "--sandbox-permission"}, paramLabel = "PERMISSION",
-            description = "Sandbox permission (repeatable; replaces the config's list).")
+    @picocli.CommandLine.Option(names = {"-s", "--sandbox", "--sandbox-permission"}, paramLabel = "MODE|PERMISSION",
+            description = "Sandbox: a mode (read-only, workspace-write, danger-full-access) and/or permission names "
+                    + "(repeatable; replaces the config's sandbox_mode and sandbox_permissions).")
     java.util.List<String> sandboxPermissions = new java.util.ArrayList<>();
+
+    @picocli.CommandLine.Option(names = "--add-dir", paramLabel = "DIR",
+            description = "Another writable folder beside the workdir (repeatable).")
+    java.util.List<java.nio.file.Path> addDirs = new java.util.ArrayList<>();
+
+    @picocli.CommandLine.Option(names = {"--dangerously-bypass-approvals-and-sandbox", "--yolo"},
+            description = "No sandbox and no approvals at all (approval never, danger-full-access). Only inside "
+                    + "a machine that is itself a sandbox.")
+    boolean yolo;
 
     @picocli.CommandLine.Option(names = "--full-auto",
             description = "Work without asking inside the sandbox: approval on-failure, writes to the workdir and $TMPDIR.")
@@ -75,10 +85,12 @@ public final class CodexMain implements java.util.concurrent.Callable<Integer> {
             return 2;
         }
         SessionSetup.Result setup = SessionSetup.prepare(new SessionSetup.Options(cd, skipGitRepoCheck, overrides, profile,
-                model, sandboxPermissions, fullAuto, policy, "codex"), System.getenv(), System.err, false);
+                model, sandboxPermissions, fullAuto, policy, "codex", addDirs, yolo), System.getenv(), System.err, false);
         if (setup.exitCode() != 0) {
             return setup.exitCode();
         }
+        System.err.println("sandbox: " + SessionSetup.sandboxSummary(setup.config()) + ": "
+                + String.join(", ", setup.session().sandboxPermissions()));
         if (!lineMode && System.console() != null) {
             return new codex.cli.tui.FullScreenClient(setup.session(), !setup.config().hideAgentReasoning(), null).run(prompt);
         }

@@ -49,9 +49,21 @@ public final class ExecCommand implements Callable<Integer> {
     @Option(scope = CommandLine.ScopeType.INHERIT, names = {"-p", "--profile"}, paramLabel = "NAME", description = "Config profile ([profiles.NAME]).")
     String profile;
 
-    @Option(scope = CommandLine.ScopeType.INHERIT, names = {"-s", "--sandbox-permission"}, paramLabel = "PERMISSION",
-            description = "Sandbox permission (repeatable; replaces the config's list): " + SandboxPermission.VALID_NAMES)
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = {"-s", "--sandbox", "--sandbox-permission"}, paramLabel = "MODE|PERMISSION",
+            description = "Sandbox: a mode (read-only, workspace-write, danger-full-access) and/or permission names "
+                    + "(repeatable; replaces the config's sandbox_mode and sandbox_permissions): " + SandboxPermission.VALID_NAMES)
     List<String> sandboxPermissions = new ArrayList<>();
+
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--add-dir", paramLabel = "DIR",
+            description = "Another writable folder beside the workdir (repeatable).")
+    List<Path> addDirs = new ArrayList<>();
+
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = {"--dangerously-bypass-approvals-and-sandbox", "--yolo"},
+            description = "No sandbox at all (danger-full-access). Only inside a machine that is itself a sandbox.")
+    boolean yolo;
+
+    /** For the header: the sandbox mode and where it came from. */
+    private String sandboxSummary = "";
 
     @Option(scope = CommandLine.ScopeType.INHERIT, names = "--full-auto",
             description = "Let the agent write in the workdir and $TMPDIR (adds disk-write-cwd and disk-write-platform-user-temp-folder), network still off.")
@@ -87,10 +99,11 @@ public final class ExecCommand implements Callable<Integer> {
             return 2;
         }
         json = jsonFormat != null;
+        LocalSession.useClient(LocalSession.EXEC_CLIENT);
         PrintStream out = System.out;
         PrintStream err = System.err;
         SessionSetup.Result setup = SessionSetup.prepare(new SessionSetup.Options(cd, skipGitRepoCheck, overrides,
-                profile, model, sandboxPermissions, fullAuto, ApprovalPolicy.NEVER, "codex exec"), System.getenv(), err, json);
+                profile, model, sandboxPermissions, fullAuto, ApprovalPolicy.NEVER, "codex exec", addDirs, yolo), System.getenv(), err, json);
         if (setup.exitCode() != 0) {
             return setup.exitCode();
         }
@@ -115,6 +128,7 @@ public final class ExecCommand implements Callable<Integer> {
             }
         }
         showReasoning = !setup.config().hideAgentReasoning();
+        sandboxSummary = SessionSetup.sandboxSummary(setup.config());
         return run(setup.session(), task, out, err, sessionToResume);
     }
 
@@ -166,7 +180,7 @@ public final class ExecCommand implements Callable<Integer> {
                     if (event.msg() instanceof EventMsg.SessionConfigured sc && !state.headerShown) {
                         state.headerShown = true;
                         human.header(session.model(), session.provider().id(), session.cwd(), session.approvalPolicy().wireName(),
-                                session.sandboxPermissions(), sc.sessionId());
+                                session.sandboxPermissions(), sandboxSummary, sc.sessionId());
                         human.prompt(task);
                         if (sc.resumed()) {
                             err.println("resumed session " + sc.sessionId() + " (continuing after event "

@@ -27,13 +27,24 @@ public final class HumanEventPrinter {
     }
 
     public void header(String model, String provider, String cwd, String approval, List<String> sandbox, String sessionId) {
+        header(model, provider, cwd, approval, sandbox, "", sessionId);
+    }
+
+    /** @param sandboxSummary the sandbox mode and where it came from ("" to leave the line out) */
+    public void header(String model, String provider, String cwd, String approval, List<String> sandbox,
+                       String sandboxSummary, String sessionId) {
         err.println("codex-vertx exec");
         err.println("--------");
         err.println("model:     " + model);
         err.println("provider:  " + provider);
         err.println("workdir:   " + cwd);
         err.println("approval:  " + approval);
-        err.println("sandbox:   " + String.join(", ", sandbox));
+        if (!sandboxSummary.isEmpty()) {
+            err.println("sandbox:   " + sandboxSummary);
+            err.println("           " + String.join(", ", sandbox));
+        } else {
+            err.println("sandbox:   " + String.join(", ", sandbox));
+        }
         err.println("session:   " + sessionId);
         err.println("--------");
     }

@@ -28,13 +28,22 @@ public final class LocalSession implements AutoCloseable {
         environment = java.util.Map.copyOf(env);
     }
 
+    /** The notify payload's {@code client}: Codex's names for the same front ends. */
+    static final String EXEC_CLIENT = "codex_exec";
+    static final String TUI_CLIENT = "codex-tui";
+    private static volatile String notifyClient = TUI_CLIENT;
+
+    static void useClient(String name) {
+        notifyClient = name;
+    }
+
     /**
      * Deploys the services, opens the session and delivers its events from the first one on. The
      * in-process notifier runs the session's {@code notify} program: this front end's own config.
      */
     public Future<String> open(SessionConfig config, String resumeSessionId, Consumer<Event> onEvent) {
         Promise<String> opened = Promise.promise();
-        context.runOnContext(v -> Services.deployAll(vertx, environment, config.notifyCommand())
+        context.runOnContext(v -> Services.deployAll(vertx, environment, config.notifyCommand(), notifyClient)
                 .compose(x -> client.createSession(config, resumeSessionId))
                 .compose(sessionId -> {
                     id = sessionId;

@@ -58,12 +58,26 @@ public final class Services {
      * @param notifyProgram argv of {@code notify} from this process's config (the notifier runs nothing else)
      */
     public static Future<Void> deployAll(Vertx vertx, Map<String, String> env, List<String> notifyProgram) {
-        return deploy(vertx, env, java.util.EnumSet.allOf(Service.class), notifyProgram);
+        return deployAll(vertx, env, notifyProgram, DEFAULT_CLIENT);
     }
+
+    /** @param client the notify payload's {@code client}: which front end this process is */
+    public static Future<Void> deployAll(Vertx vertx, Map<String, String> env, List<String> notifyProgram, String client) {
+        return deploy(vertx, env, java.util.EnumSet.allOf(Service.class), notifyProgram, client);
+    }
+
+    /** The notify payload's {@code client} of processes that are no particular front end (codex serve, codex service). */
+    public static final String DEFAULT_CLIENT = "codex-vertx-gateway";
 
     /** Deploys the chosen services, in dependency order. */
     public static Future<Void> deploy(Vertx vertx, Map<String, String> env, java.util.Set<Service> services,
                                       List<String> notifyProgram) {
+        return deploy(vertx, env, services, notifyProgram, DEFAULT_CLIENT);
+    }
+
+    /** Deploys the chosen services, in dependency order; client as in {@link #deployAll(Vertx, Map, List, String)}. */
+    public static Future<Void> deploy(Vertx vertx, Map<String, String> env, java.util.Set<Service> services,
+                                      List<String> notifyProgram, String client) {
         DeploymentOptions eventLoop = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
         Future<String> chain = Future.succeededFuture("");
         for (Service service : Service.values()) {
@@ -71,7 +85,7 @@ public final class Services {
                 chain = chain.compose(id -> vertx.deployVerticle(switch (service) {
                     // [sandbox] is read on the verticle's worker, with the executor (file I/O off the event loop)
                     case SANDBOX -> new SandboxVerticle(() -> new SandboxedExecutor(sandboxLimits(env)));
-                    case NOTIFIER -> new NotifierVerticle(notifyProgram);
+                    case NOTIFIER -> new NotifierVerticle(notifyProgram, client);
                     case AGENT -> new AgentVerticle(env);
                     case GATEWAY -> new GatewayVerticle();
                 }, eventLoop));

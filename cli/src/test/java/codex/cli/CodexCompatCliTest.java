@@ -139,4 +139,45 @@ class CodexCompatCliTest {
         Process p = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
         assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes()));
     }
+
+    @Test
+    void todaysConfigAndSandboxFlagsWork() throws Exception {
+        Files.writeString(home.resolve("config.toml"), "approval_policy = \"on-request\"\nsandbox_mode = \"workspace-write\"\n"
+                + "[sandbox_workspace_write]\nnetwork_access = false\n");
+        Files.writeString(work.resolve(".git/config"), "[core]\n");
+        Path extra = Files.createDirectories(tmp.resolve("extra"));
+        try (var server = new FakeModelServer(List.of(
+                sse(FakeModelServer.toolCalls("r1", List.of(FakeModelServer.shellCall("c1", "bash", "-c",
+                        "echo in > src.txt; echo x >> .git/config; echo out > " + extra.resolve("f.txt"))))),
+                sse(textResponse("r2", "done"))))) {
+            Files.writeString(work.resolve("src.txt"), "");
+            Map<String, String> env = env(server);
+            env.put("OPENAI_API_KEY", "test-key");
+            var r = CodexProcess.run(work, env, null, "exec", "-s", "workspace-write", "--add-dir", extra.toString(), "go");
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertTrue(r.stderr().contains("sandbox:   workspace-write (from the command line (-s workspace-write))"), r.stderr());
+            assertEquals("in\n", Files.readString(work.resolve("src.txt")));
+            assertEquals("out\n", Files.readString(extra.resolve("f.txt")), "--add-dir is writable");
+            assertEquals("[core]\n", Files.readString(work.resolve(".git/config")), ".git stays read-only under workspace-write");
+        }
+    }
+
+    @Test
+    void yoloSaysSoLoudlyAndRunsWithoutTheSandbox() throws Exception {
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        try (var server = new FakeModelServer(List.of(
+                sse(FakeModelServer.toolCalls("r1", List.of(FakeModelServer.shellCall("c1", "bash", "-c",
+                        "echo x > " + outside.resolve("f.txt"))))),
+                sse(textResponse("r2", "done"))))) {
+            Map<String, String> env = env(server);
+            env.put("OPENAI_API_KEY", "test-key");
+            var r = CodexProcess.run(work, env, null, "exec", "--yolo", "go");
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertTrue(r.stderr().contains("NO SANDBOX, NO APPROVALS"), r.stderr());
+            assertTrue(Files.exists(outside.resolve("f.txt")));
+        }
+        var bad = CodexProcess.run(work, env(null), null, "exec", "-s", "sometimes", "hi");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.stderr().contains("or a sandbox mode: read-only, workspace-write, danger-full-access"), bad.stderr());
+    }
 }

@@ -290,7 +290,7 @@ class ExecEndToEndTest {
     }
 
     @Test
-    void notifyProgramGetsTheSeedsJsonAndLastMessageIsWritten() throws Exception {
+    void notifyProgramGetsTheSeedsAndTodaysJsonAndLastMessageIsWritten() throws Exception {
         Path captured = tmp.resolve("notify-arg.json");
         Path script = tmp.resolve("notify.sh");
         Files.writeString(script, "#!/bin/sh\nprintf '%s' \"$1\" > '" + captured + "'\n");
@@ -307,7 +307,12 @@ class ExecEndToEndTest {
         assertEquals(new JsonArray().add("finish it"), payload.getJsonArray("input-messages"));
         assertEquals("the end", payload.getString("last-assistant-message"));
         assertFalse(payload.getString("turn-id").isEmpty());
-        assertEquals(4, payload.size(), payload.encode());
+        // today's Codex keys beside the seed's, in today's order
+        assertEquals(List.of("type", "thread-id", "turn-id", "cwd", "client", "input-messages", "last-assistant-message"),
+                new ArrayList<>(payload.fieldNames()), payload.encode());
+        assertEquals(work.toRealPath().toString(), payload.getString("cwd"));
+        assertEquals("codex_exec", payload.getString("client"));
+        assertFalse(payload.getString("thread-id").isEmpty());
     }
 
     @Test

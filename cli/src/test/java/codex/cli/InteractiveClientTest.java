@@ -75,7 +75,7 @@ class InteractiveClientTest {
         try (var server = new FakeModelServer(List.of())) {
             var r = CodexProcess.run(work, env(server), "", "-a", "sometimes");
             assertEquals(2, r.exitCode());
-            assertTrue(r.stderr().contains("unless-allow-listed, auto-edit, on-failure, never"), r.stderr());
+            assertTrue(r.stderr().contains("unless-allow-listed, auto-edit, on-failure, on-request, never, untrusted"), r.stderr());
         }
     }
 }

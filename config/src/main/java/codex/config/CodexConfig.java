@@ -29,6 +29,11 @@ import java.util.Objects;
  * @param unknownKeys          keys that were ignored (dotted paths, e.g. {@code shell_environment_policy},
  *                             {@code profiles.fast.foo}), in first-seen order, for the CLI to warn about once
  * @param providers            every known provider (built-ins and user tables), by id
+ * @param sandboxMode          the sandbox_mode that produced {@code sandboxPermissions}; null when they came from
+ *                             a permission list (or the default)
+ * @param sandboxSource        where the sandbox came from, for the session header: e.g. {@code sandbox_mode in
+ *                             /home/u/.codex/config.toml}, {@code -s workspace-write}, {@code default}
+ * @param warnings             keys that were understood but not honoured as written, each saying what happens instead
  */
 public record CodexConfig(
         String model,
@@ -50,7 +55,10 @@ public record CodexConfig(
         Path configFile,
         String profile,
         List<String> unknownKeys,
-        Map<String, ProviderSpec> providers) {
+        Map<String, ProviderSpec> providers,
+        SandboxMode sandboxMode,
+        String sandboxSource,
+        List<String> warnings) {
 
     public static final String DEFAULT_MODEL = "o4-mini";
     public static final int DEFAULT_PROJECT_DOC_MAX_BYTES = 32 * 1024;
@@ -64,6 +72,7 @@ public record CodexConfig(
         sandboxPermissions = List.copyOf(sandboxPermissions);
         notifyCommand = notifyCommand == null ? List.of() : List.copyOf(notifyCommand);
         unknownKeys = unknownKeys == null ? List.of() : List.copyOf(unknownKeys);
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
         providers = providers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(providers));
     }
 }

@@ -73,16 +73,19 @@ public final class ConfigLoader {
         Set<String> unknownKeys = new LinkedHashSet<>();
 
         ObjectNode root = TomlSupport.readFile(configFile);
-        ConfigSchema.validateTopLevel(root, configFile.toString(), unknownKeys);
 
         List<TomlSupport.Override> overrides = new ArrayList<>();
         for (String text : options.overrides()) {
             TomlSupport.Override override = TomlSupport.parseOverride(text);
-            ConfigSchema.validateTopLevel(TomlSupport.asTree(override), override.source(), unknownKeys);
+            // checked alone first, so a bad value is reported as the override's; unknown keys are collected from
+            // the merged tree below, in the file's order with the overrides' new keys after it
+            ConfigSchema.validateTopLevel(TomlSupport.asTree(override), override.source(), new LinkedHashSet<>());
             overrides.add(override);
         }
         // Applied to the file tree first so that -c can select a profile or edit one...
         overrides.forEach(o -> TomlSupport.set(root, o.path(), o.value()));
+        // ...and the file is checked after them, so -c approval_policy=never rescues a value this build refuses.
+        ConfigSchema.validateTopLevel(root, configFile.toString(), unknownKeys);
 
         String profileName = options.profile() != null ? options.profile()
                 : root.has("profile") ? root.get("profile").textValue() : null;
@@ -111,11 +114,8 @@ public final class ConfigLoader {
         ApprovalPolicy approvalPolicy = options.approvalPolicy() != null ? options.approvalPolicy()
                 : (ApprovalPolicy) get(effective, "approval_policy", Kind.APPROVAL_POLICY, ApprovalPolicy.UNLESS_ALLOW_LISTED);
 
-        @SuppressWarnings("unchecked")
-        List<SandboxPermission> sandboxPermissions = options.sandboxPermissions() != null
-                ? options.sandboxPermissions()
-                : (List<SandboxPermission>) get(effective, "sandbox_permissions", Kind.SANDBOX_PERMISSIONS,
-                        SandboxPermission.parseAll(DEFAULT_SANDBOX_PERMISSIONS));
+        List<String> warnings = new ArrayList<>();
+        Sandbox sandbox = resolveSandbox(options, effective, configFile, warnings);
 
         @SuppressWarnings("unchecked")
         List<String> notify = (List<String>) get(effective, "notify", Kind.STRING_ARRAY, List.of());
@@ -131,7 +131,7 @@ public final class ConfigLoader {
                 providerId,
                 provider,
                 approvalPolicy,
-                sandboxPermissions,
+                sandbox.permissions(),
                 (Boolean) get(effective, "disable_response_storage", Kind.BOOLEAN, false),
                 notify,
                 (ReasoningEffort) get(effective, "model_reasoning_effort", Kind.REASONING_EFFORT, null),
@@ -147,7 +147,84 @@ public final class ConfigLoader {
                 configFile,
                 profileName,
                 List.copyOf(unknownKeys),
-                providers);
+                providers,
+                sandbox.mode(),
+                sandbox.source(),
+                warnings);
+    }
+
+    private record Sandbox(List<SandboxPermission> permissions, SandboxMode mode, String source) { }
+
+    /**
+     * The one rule when several say what the sandbox is, highest first: {@code -s} on the command line (a mode
+     * and/or permission names; names alone replace the config's list, names with a mode are added to it), then
+     * {@code sandbox_mode}, then {@code sandbox_permissions}, then the default (read-only). A lower one that is
+     * also set is ignored with a warning. {@code --add-dir} adds writable roots to whatever applies.
+     */
+    @SuppressWarnings("unchecked")
+    private static Sandbox resolveSandbox(ConfigOptions options, ObjectNode effective, Path configFile, List<String> warnings) {
+        SandboxMode fileMode = (SandboxMode) get(effective, "sandbox_mode", Kind.SANDBOX_MODE, null);
+        List<SandboxPermission> fileList = (List<SandboxPermission>) get(effective, "sandbox_permissions",
+                Kind.SANDBOX_PERMISSIONS, null);
+        SandboxMode.WorkspaceWrite settings = workspaceWrite(effective);
+        List<SandboxPermission> permissions = new ArrayList<>();
+        SandboxMode mode;
+        String source;
+        boolean cliNames = options.sandboxPermissions() != null;
+        if (options.sandboxMode() != null || cliNames) {
+            mode = options.sandboxMode();
+            if (mode != null) {
+                permissions.addAll(mode.permissions(settings));
+            }
+            if (cliNames) {
+                options.sandboxPermissions().forEach(p -> addOnce(permissions, p));
+            }
+            // as in the seed, the command line replaces the config's sandbox without a note; the header shows it
+            source = "the command line" + (mode != null ? " (-s " + mode.wireName() + ")" : "");
+        } else if (fileMode != null) {
+            mode = fileMode;
+            permissions.addAll(mode.permissions(settings));
+            source = "sandbox_mode = \"" + mode.wireName() + "\" in " + configFile;
+            if (fileList != null) {
+                warnings.add("sandbox_permissions is ignored: sandbox_mode = \"" + mode.wireName()
+                        + "\" is also set, and sandbox_mode decides (remove one of them to silence this)");
+            }
+        } else if (fileList != null) {
+            mode = null;
+            permissions.addAll(fileList);
+            source = "sandbox_permissions in " + configFile;
+        } else {
+            mode = null;
+            permissions.addAll(SandboxPermission.parseAll(DEFAULT_SANDBOX_PERMISSIONS));
+            source = "the default (read-only)";
+        }
+        if (effective.has("sandbox_workspace_write") && mode != SandboxMode.WORKSPACE_WRITE) {
+            warnings.add("[sandbox_workspace_write] is ignored: it applies only under sandbox_mode = \"workspace-write\""
+                    + (mode == null ? " (the sandbox comes from a permission list)" : " (the mode is " + mode.wireName() + ")"));
+        }
+        for (Path dir : options.addDirs()) {
+            addOnce(permissions, SandboxPermission.writeFolder(dir));
+        }
+        return new Sandbox(List.copyOf(permissions), mode, source);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static SandboxMode.WorkspaceWrite workspaceWrite(ObjectNode effective) {
+        if (!(effective.get("sandbox_workspace_write") instanceof ObjectNode table)) {
+            return SandboxMode.WorkspaceWrite.DEFAULTS;
+        }
+        String prefix = "sandbox_workspace_write.";
+        return new SandboxMode.WorkspaceWrite(
+                (List<String>) get(table, prefix, "writable_roots", Kind.STRING_ARRAY, List.of()),
+                (Boolean) get(table, prefix, "network_access", Kind.BOOLEAN, false),
+                (Boolean) get(table, prefix, "exclude_tmpdir_env_var", Kind.BOOLEAN, false),
+                (Boolean) get(table, prefix, "exclude_slash_tmp", Kind.BOOLEAN, false));
+    }
+
+    private static void addOnce(List<SandboxPermission> list, SandboxPermission p) {
+        if (!list.contains(p)) {
+            list.add(p);
+        }
     }
 
     private static ObjectNode selectProfile(ObjectNode root, String name, boolean fromCommandLine, Path configFile) {

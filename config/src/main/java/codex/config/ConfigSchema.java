@@ -37,6 +37,8 @@ final class ConfigSchema {
         WIRE_API("one of: " + WireApi.VALID_NAMES),
         HISTORY_PERSISTENCE("one of: " + HistoryPersistence.VALID_NAMES),
         HISTORY_TABLE("a table, e.g. [history] persistence = \"save-all\""),
+        SANDBOX_MODE("one of: " + SandboxMode.VALID_NAMES),
+        WORKSPACE_WRITE_TABLE("a table, e.g. [sandbox_workspace_write] writable_roots = [\"/path\"]"),
         PROVIDERS_TABLE("a table of provider tables, e.g. [model_providers.NAME]"),
         PROFILES_TABLE("a table of profile tables, e.g. [profiles.NAME]"),
         /** The HTTP gateway's own table, read and checked by the gateway (see gateway/README.md). */
@@ -56,6 +58,7 @@ final class ConfigSchema {
     static final Map<String, Kind> TOP_KEYS = new LinkedHashMap<>();
     static final Map<String, Kind> PROVIDER_KEYS = new LinkedHashMap<>();
     static final Map<String, Kind> HISTORY_KEYS = new LinkedHashMap<>();
+    static final Map<String, Kind> WORKSPACE_WRITE_KEYS = new LinkedHashMap<>();
 
     static {
         PROFILE_KEYS.put("model", Kind.STRING);
@@ -73,6 +76,8 @@ final class ConfigSchema {
         PROFILE_KEYS.put("history", Kind.HISTORY_TABLE);
         PROFILE_KEYS.put("hide_agent_reasoning", Kind.BOOLEAN);
         PROFILE_KEYS.put("model_providers", Kind.PROVIDERS_TABLE);
+        PROFILE_KEYS.put("sandbox_mode", Kind.SANDBOX_MODE);
+        PROFILE_KEYS.put("sandbox_workspace_write", Kind.WORKSPACE_WRITE_TABLE);
 
         TOP_KEYS.putAll(PROFILE_KEYS);
         TOP_KEYS.put("profile", Kind.STRING);
@@ -93,6 +98,11 @@ final class ConfigSchema {
         PROVIDER_KEYS.put("stream_idle_timeout_ms", Kind.NON_NEGATIVE_LONG);
 
         HISTORY_KEYS.put("persistence", Kind.HISTORY_PERSISTENCE);
+
+        WORKSPACE_WRITE_KEYS.put("writable_roots", Kind.STRING_ARRAY);
+        WORKSPACE_WRITE_KEYS.put("network_access", Kind.BOOLEAN);
+        WORKSPACE_WRITE_KEYS.put("exclude_tmpdir_env_var", Kind.BOOLEAN);
+        WORKSPACE_WRITE_KEYS.put("exclude_slash_tmp", Kind.BOOLEAN);
     }
 
     private ConfigSchema() {
@@ -119,6 +129,8 @@ final class ConfigSchema {
             JsonNode value = field.getValue();
             switch (kind) {
                 case HISTORY_TABLE -> validateTable(table(value, key, kind, source), key + ".", HISTORY_KEYS, source, unknownKeys);
+                case WORKSPACE_WRITE_TABLE -> validateTable(table(value, key, kind, source), key + ".", WORKSPACE_WRITE_KEYS,
+                        source, unknownKeys);
                 case PROVIDERS_TABLE -> table(value, key, kind, source).properties().forEach(p ->
                         validateTable(table(p.getValue(), key + "." + p.getKey(), kind, source),
                                 key + "." + p.getKey() + ".", PROVIDER_KEYS, source, unknownKeys));
@@ -155,6 +167,7 @@ final class ConfigSchema {
             case REASONING_SUMMARY -> parse(value, key, kind, source, ReasoningSummary::parse);
             case WIRE_API -> parse(value, key, kind, source, WireApi::parse);
             case HISTORY_PERSISTENCE -> parse(value, key, kind, source, HistoryPersistence::parse);
+            case SANDBOX_MODE -> parse(value, key, kind, source, SandboxMode::parse);
             case SANDBOX_PERMISSIONS -> {
                 List<String> names = stringArray(value, key, kind, source);
                 for (int i = 0; i < names.size(); i++) {
@@ -166,7 +179,7 @@ final class ConfigSchema {
                 }
                 yield SandboxPermission.parseAll(names);
             }
-            case HISTORY_TABLE, PROVIDERS_TABLE, PROFILES_TABLE, GATEWAY_TABLE, SANDBOX_TABLE ->
+            case HISTORY_TABLE, PROVIDERS_TABLE, PROFILES_TABLE, GATEWAY_TABLE, SANDBOX_TABLE, WORKSPACE_WRITE_TABLE ->
                     table(value, key, kind, source);
         };
     }
@@ -227,6 +240,7 @@ final class ConfigSchema {
     private static ConfigException wrongType(JsonNode value, String key, Kind kind, String source) {
         String expected = kind == Kind.APPROVAL_POLICY || kind == Kind.REASONING_EFFORT
                 || kind == Kind.REASONING_SUMMARY || kind == Kind.WIRE_API || kind == Kind.HISTORY_PERSISTENCE
+                || kind == Kind.SANDBOX_MODE
                 ? "a string, " + kind.expected
                 : kind.expected;
         String hint = key.endsWith("notify") && kind == Kind.STRING_ARRAY

@@ -56,15 +56,47 @@ final class TomlSupport {
         if (location == null || location.getLineNr() < 1) {
             return "Invalid TOML in " + source + ": " + reason;
         }
+        String[] lines = text.split("\r?\n", -1);
         int line = location.getLineNr();
         int column = location.getColumnNr();
+        String hint = null;
+        if (reason != null && reason.startsWith("Duplicate key")) {
+            // the parser notices at the token after the value, often a line or more later: find the real one
+            int[] dup = duplicateKey(lines, line);
+            if (dup != null) {
+                line = dup[0];
+                column = 1;
+                hint = "this key is already set on line " + dup[1] + " of the same table: keep one of the two";
+            } else {
+                hint = "a key is set twice in the same table: keep one of the two";
+            }
+        } else if (reason != null && reason.startsWith("Table redefined")) {
+            hint = "this [table] appears twice: merge the two sections into one";
+        } else if (reason != null && reason.startsWith("Unknown token")) {
+            hint = "a value must be a quoted string (\"o3\"), a number, true/false, an [array] or an { inline = table };"
+                    + " a bare word needs quotes, e.g. model = \"o3\"";
+        } else if (reason != null && reason.startsWith("Premature end of file")) {
+            hint = "the file ends inside an array, inline table or string: close the bracket or quote that was opened";
+        } else if (reason != null && reason.startsWith("Newline not permitted")) {
+            hint = "a \"string\" must close on the line it opens (use \"\"\"...\"\"\" for text over several lines)";
+        }
+        // Some errors (end of file) are reported at the start of the following blank line: the problem is on the
+        // last line with content before it.
+        if (line > lines.length || lines[line - 1].isBlank()) {
+            for (int i = Math.min(line, lines.length) - 1; i >= 0; i--) {
+                if (!lines[i].isBlank()) {
+                    line = i + 1;
+                    column = lines[i].length() + 1;
+                    break;
+                }
+            }
+        }
         StringBuilder message = new StringBuilder()
                 .append("Invalid TOML in ").append(source)
                 .append(" at line ").append(line).append(", column ").append(column)
                 .append(": ").append(reason);
-        // Show the offending line with a caret: the fastest way for a user to spot the typo.
-        String[] lines = text.split("\r?\n", -1);
-        if (line <= lines.length && !lines[line - 1].isBlank()) {
+        if (line <= lines.length && line >= 1) {
+            // the offending line with a caret: the fastest way for a user to spot the typo
             String offending = lines[line - 1];
             String gutter = String.format("%5d | ", line);
             message.append('\n').append(gutter).append(offending);
@@ -72,17 +104,39 @@ final class TomlSupport {
                 message.append('\n').append(" ".repeat(gutter.length() - 2)).append("| ")
                         .append(" ".repeat(column - 1)).append('^');
             }
-        } else {
-            // Some errors (duplicate key, end of file) are reported at the start of the following
-            // blank line: show the last line with content instead, which is where the problem is.
-            for (int i = Math.min(line, lines.length) - 1; i >= 0; i--) {
-                if (!lines[i].isBlank()) {
-                    message.append('\n').append(String.format("%5d | ", i + 1)).append(lines[i]);
-                    break;
+        }
+        if (hint != null) {
+            message.append('\n').append("hint: ").append(hint);
+        }
+        return message.toString();
+    }
+
+    private static final java.util.regex.Pattern KEY_LINE =
+            java.util.regex.Pattern.compile("^\\s*([A-Za-z0-9_.\"' -]+?)\\s*=");
+    private static final java.util.regex.Pattern TABLE_LINE = java.util.regex.Pattern.compile("^\\s*\\[\\[?([^\\]]+)\\]");
+
+    /** {line of the second definition, line of the first} of the first key set twice up to {@code upTo}; null if none. */
+    private static int[] duplicateKey(String[] lines, int upTo) {
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        String table = "";
+        for (int i = 0; i < Math.min(upTo, lines.length); i++) {
+            String l = lines[i];
+            java.util.regex.Matcher t = TABLE_LINE.matcher(l);
+            if (t.find()) {
+                // each [[array]] entry is a table of its own
+                table = t.group(1).trim() + (l.trim().startsWith("[[") ? "#" + i : "") + ".";
+                continue;
+            }
+            java.util.regex.Matcher k = KEY_LINE.matcher(l);
+            if (k.find()) {
+                String key = table + k.group(1).replace(" ", "").replace("\"", "").replace("'", "");
+                Integer first = seen.putIfAbsent(key, i + 1);
+                if (first != null) {
+                    return new int[] {i + 1, first};
                 }
             }
         }
-        return message.toString();
+        return null;
     }
 
     /**

@@ -211,9 +211,11 @@ class ConfigLoaderTest {
 
     @Test
     void duplicateKeyIsReportedAsMalformed() throws IOException {
-        ConfigException e = loadFails("model = \"a\"\nmodel = \"b\"\n");
+        ConfigException e = loadFails("model = \"a\"\nmodel = \"b\"\n\nhide_agent_reasoning = true\n");
         assertTrue(e.getMessage().contains("Duplicate key"), e.getMessage());
-        assertTrue(e.getMessage().endsWith("    2 | model = \"b\""), "points at the duplicate: " + e.getMessage());
+        assertTrue(e.getMessage().contains("at line 2, column 1"), "the line of the duplicate, not the next token: " + e.getMessage());
+        assertTrue(e.getMessage().contains("    2 | model = \"b\"\n      | ^"), "points at the duplicate: " + e.getMessage());
+        assertTrue(e.getMessage().contains("hint: this key is already set on line 1"), e.getMessage());
         assertTrue(e.getMessage().contains("Invalid TOML in " + home.resolve("config.toml")), e.getMessage());
     }
 

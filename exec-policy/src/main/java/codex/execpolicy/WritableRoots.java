@@ -14,8 +14,17 @@ import java.util.Map;
  * @param everything true when {@code disk-full-write-access} was granted: every path is writable
  *                   and {@code roots} lists only the other grants
  * @param roots      absolute, normalised, without duplicates, in the order the permissions gave them
+ * @param readOnlyMetadata {@code disk-read-only-metadata-folders}: {@code .git} and {@code .codex} directly inside a
+ *                   root are not writable
  */
-public record WritableRoots(boolean everything, List<Path> roots) {
+public record WritableRoots(boolean everything, List<Path> roots, boolean readOnlyMetadata) {
+
+    /** The metadata folders kept read-only inside each root under {@code disk-read-only-metadata-folders}. */
+    public static final List<String> METADATA_FOLDERS = List.of(".git", ".codex");
+
+    public WritableRoots(boolean everything, List<Path> roots) {
+        this(everything, roots, false);
+    }
 
     public WritableRoots {
         roots = List.copyOf(roots);
@@ -46,6 +55,7 @@ public record WritableRoots(boolean everything, List<Path> roots) {
     public static WritableRoots fromPermissions(List<SandboxPermission> permissions, Path cwd, Map<String, String> env) {
         PathContainment.requireAbsolute(cwd, "cwd");
         boolean everything = false;
+        boolean readOnlyMetadata = false;
         List<Path> roots = new ArrayList<>();
         for (SandboxPermission permission : permissions) {
             switch (permission.kind()) {
@@ -60,18 +70,31 @@ public record WritableRoots(boolean everything, List<Path> roots) {
                 case DISK_WRITE_PLATFORM_GLOBAL_TEMP_FOLDER -> roots.add(Path.of("/tmp"));
                 case DISK_WRITE_FOLDER -> roots.add(cwd.resolve(permission.folder()));
                 case DISK_FULL_WRITE_ACCESS -> everything = true;
+                case DISK_READ_ONLY_METADATA_FOLDERS -> readOnlyMetadata = true;
                 case DISK_FULL_READ_ACCESS, NETWORK_FULL_ACCESS -> {
                     // grants no write access
                 }
             }
         }
-        return new WritableRoots(everything, normalizeAll(roots));
+        return new WritableRoots(everything, normalizeAll(roots), readOnlyMetadata && !everything);
     }
 
     /** Whether {@code path} (absolute) may be written: lexical comparison, see {@link PathContainment#isInside}. */
     public boolean isWritable(Path path) {
         PathContainment.requireAbsolute(path, "path");
-        return everything || PathContainment.isInsideAny(path, roots);
+        if (everything) {
+            return true;
+        }
+        if (readOnlyMetadata) {
+            for (Path root : roots) {
+                for (String name : METADATA_FOLDERS) {
+                    if (PathContainment.isInside(path, root.resolve(name))) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return PathContainment.isInsideAny(path, roots);
     }
 
     private static List<Path> normalizeAll(Collection<Path> roots) {

@@ -17,11 +17,18 @@ import java.util.logging.Logger;
 public class NotifierVerticle extends VerticleBase {
     private static final Logger LOG = Logger.getLogger(NotifierVerticle.class.getName());
     private final NotifyProgramRunner runner;
+    private final String client;
     private final AtomicInteger running = new AtomicInteger();
 
     /** @param notifyProgram argv of {@code notify} from this process's config; empty: turns are not notified */
     public NotifierVerticle(List<String> notifyProgram) {
+        this(notifyProgram, null);
+    }
+
+    /** @param client the payload's {@code client}: which front end this process is ({@code codex_exec}, …); null: left out */
+    public NotifierVerticle(List<String> notifyProgram, String client) {
         this.runner = new NotifyProgramRunner(notifyProgram, LOG::warning, 30);
+        this.client = client;
     }
 
     @Override
@@ -34,7 +41,7 @@ public class NotifierVerticle extends VerticleBase {
                 LOG.warning("ignoring a turn_complete message: " + e.getMessage());
                 return;
             }
-            String payload = TurnCompleteNotification.json(tc.turnId(),
+            String payload = TurnCompleteNotification.json(tc.sessionId(), tc.turnId(), tc.cwd(), client,
                     tc.inputMessages() == null ? List.of() : tc.inputMessages(), tc.lastAssistantMessage());
             running.incrementAndGet();
             // unordered: one slow notify program must not hold up the next one

@@ -9,8 +9,14 @@ public final class NotifierMessages {
 
     /**
      * A turn completed. The notifier runs the program from its own configuration (never one named
-     * by a message) with one extra argument: the JSON
-     * {@code {"type":"agent-turn-complete","turn-id","input-messages","last-assistant-message"}}.
+     * by a message) with one extra argument: the JSON {@code {"type":"agent-turn-complete","thread-id","turn-id",
+     * "cwd","client","input-messages","last-assistant-message"}}, as today's Codex sends it (the client is the
+     * notifier's process). sessionId and cwd may be null (an older agent): those keys are then left out.
      */
-    public record TurnComplete(String turnId, List<String> inputMessages, String lastAssistantMessage) { }
+    public record TurnComplete(String turnId, List<String> inputMessages, String lastAssistantMessage,
+                               String sessionId, String cwd) {
+        public TurnComplete(String turnId, List<String> inputMessages, String lastAssistantMessage) {
+            this(turnId, inputMessages, lastAssistantMessage, null, null);
+        }
+    }
 }

@@ -18,13 +18,18 @@ public record SandboxPermission(Kind kind, String folder) {
         DISK_WRITE_PLATFORM_GLOBAL_TEMP_FOLDER,
         DISK_WRITE_FOLDER,
         DISK_FULL_WRITE_ACCESS,
-        NETWORK_FULL_ACCESS;
+        NETWORK_FULL_ACCESS,
+        /**
+         * Not a grant but a limit on the others: {@code .git} and {@code .codex} directly inside a writable root
+         * stay read-only (sandbox_mode workspace-write sets it, as today's Codex protects them).
+         */
+        DISK_READ_ONLY_METADATA_FOLDERS;
     }
 
     /** The valid spellings, for error messages. */
     public static final String VALID_NAMES = "disk-full-read-access, disk-write-cwd, "
             + "disk-write-platform-user-temp-folder, disk-write-platform-global-temp-folder, "
-            + "disk-write-folder=PATH, disk-full-write-access, network-full-access";
+            + "disk-write-folder=PATH, disk-full-write-access, network-full-access, disk-read-only-metadata-folders";
 
     public SandboxPermission {
         Objects.requireNonNull(kind, "kind");

@@ -47,14 +47,19 @@ public final class SandboxPolicy {
     private final boolean fullWrite;
     private final boolean network;
     private final List<Path> writableRoots;
+    private final boolean readOnlyMetadata;
+
+    /** The folders {@code disk-read-only-metadata-folders} keeps read-only directly inside each writable root. */
+    public static final List<String> METADATA_FOLDERS = List.of(".git", ".codex");
 
     private SandboxPolicy(List<SandboxPermission> permissions, boolean fullRead, boolean fullWrite, boolean network,
-                          List<Path> writableRoots) {
+                          List<Path> writableRoots, boolean readOnlyMetadata) {
         this.permissions = List.copyOf(permissions);
         this.fullRead = fullRead;
         this.fullWrite = fullWrite;
         this.network = network;
         this.writableRoots = List.copyOf(writableRoots);
+        this.readOnlyMetadata = readOnlyMetadata;
     }
 
     /**
@@ -67,6 +72,7 @@ public final class SandboxPolicy {
         boolean fullRead = false;
         boolean fullWrite = false;
         boolean network = false;
+        boolean readOnlyMetadata = false;
         Set<Path> roots = new LinkedHashSet<>();
         Path base = cwd.toAbsolutePath();
         for (SandboxPermission p : permissions) {
@@ -86,9 +92,10 @@ public final class SandboxPolicy {
                     }
                 }
                 case DISK_WRITE_FOLDER -> addCanonical(roots, base.resolve(p.folder()));
+                case DISK_READ_ONLY_METADATA_FOLDERS -> readOnlyMetadata = true;
             }
         }
-        return new SandboxPolicy(permissions, fullRead, fullWrite, network, new ArrayList<>(roots));
+        return new SandboxPolicy(permissions, fullRead, fullWrite, network, new ArrayList<>(roots), readOnlyMetadata);
     }
 
     /** Symlinks are resolved because Landlock grants by inode; a root that does not exist grants nothing. */
@@ -119,6 +126,29 @@ public final class SandboxPolicy {
     /** Canonical writable roots that exist (empty under disk-full-write-access, which covers everything). */
     public List<Path> writableRoots() {
         return writableRoots;
+    }
+
+    /**
+     * The metadata folders ({@link #METADATA_FOLDERS}, or files of those names, as a worktree's {@code .git}
+     * file) that exist directly inside {@code root} and must stay read-only; empty without
+     * {@code disk-read-only-metadata-folders}. Looked at when each command starts.
+     */
+    public List<Path> readOnlyEntries(Path root) {
+        if (!readOnlyMetadata) {
+            return List.of();
+        }
+        List<Path> out = new ArrayList<>();
+        for (String name : METADATA_FOLDERS) {
+            Path entry = root.resolve(name);
+            if (java.nio.file.Files.exists(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                out.add(entry);
+            }
+        }
+        return out;
+    }
+
+    public boolean readOnlyMetadata() {
+        return readOnlyMetadata;
     }
 
     /** True when nothing at all is enforced (disk-full-write-access and network-full-access). */

@@ -437,11 +437,55 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
                     rules.add(new Landlock.Rule(p, Landlock.READ_FILE | Landlock.WRITE_FILE | Landlock.TRUNCATE
                             | Landlock.IOCTL_DEV));
                 }
+                // every root's .git/.codex, kept read-only wherever they lie beneath any writable root (the
+                // working directory under a writable /tmp included)
+                List<Path> readOnly = new ArrayList<>();
+                for (Path root : policy.writableRoots()) {
+                    readOnly.addAll(policy.readOnlyEntries(root));
+                }
                 for (Path p : policy.writableRoots()) {
-                    rules.add(new Landlock.Rule(p, handledFs & ~Landlock.DEVICE_NODES));
+                    addWritable(rules, p, readOnly, handledFs & ~Landlock.DEVICE_NODES);
                 }
             }
             return Landlock.createRuleset(abi, handledFs, handledNet, scoped, rules);
+        }
+
+        /**
+         * Grants {@code rights} on {@code dir} unless a read-only entry lies beneath it. Landlock grants only add
+         * up along a path (a right on a folder covers everything beneath it), so such a folder gets read rights
+         * only, and each of its entries gets the write rights, the read-only ones excepted and the folders on
+         * the way to one split the same way. Consequence: existing files in a split folder can be written and
+         * the other subfolders are fully writable, but entries directly in a split folder cannot be created,
+         * removed or renamed. Entries that are symlinks, or resolve elsewhere, are skipped (a grant follows the
+         * link).
+         */
+        private void addWritable(List<Landlock.Rule> rules, Path dir, List<Path> readOnly, long rights) {
+            boolean split = readOnly.stream().anyMatch(p -> p.startsWith(dir) && !p.equals(dir));
+            if (!split) {
+                if (!readOnly.contains(dir)) {
+                    rules.add(new Landlock.Rule(dir, rights));
+                }
+                return;
+            }
+            rules.add(new Landlock.Rule(dir, Landlock.READ));
+            try (java.util.stream.Stream<Path> entries = java.nio.file.Files.list(dir)) {
+                for (Path entry : (Iterable<Path>) entries::iterator) {
+                    if (readOnly.contains(entry) || java.nio.file.Files.isSymbolicLink(entry)) {
+                        continue;
+                    }
+                    Path real;
+                    try {
+                        real = entry.toRealPath();
+                    } catch (java.io.IOException gone) {
+                        continue;
+                    }
+                    if (dir.equals(real.getParent())) {
+                        addWritable(rules, real, readOnly, rights);
+                    }
+                }
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                // unreadable folder: read rights only, nothing writable (fails closed)
+            }
         }
 
         /** Reads the output, enforces the timeout, reaps the command; returns its result. */

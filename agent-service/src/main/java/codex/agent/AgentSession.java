@@ -133,9 +133,9 @@ public final class AgentSession implements SessionContext {
         } else if (op instanceof Op.Interrupt) {
             interrupt();
         } else if (op instanceof Op.ExecApproval a) {
-            UserQuestions.answer(current, a.callId(), a.decision());
+            answerApproval(submission.id(), a.callId(), a.approvalId(), new Turn.Answer(a.decision(), a.decidedBy(), a.reason()));
         } else if (op instanceof Op.PatchApproval a) {
-            UserQuestions.answer(current, a.callId(), a.decision());
+            answerApproval(submission.id(), a.callId(), a.approvalId(), new Turn.Answer(a.decision(), a.decidedBy(), a.reason()));
         } else if (op instanceof Op.ConfigureSession c) {
             configure(submission.id(), c.config());
         } else if (op instanceof Op.Shutdown) {
@@ -182,6 +182,30 @@ public final class AgentSession implements SessionContext {
         return null;
     }
 
+    /** An answer that matches no waiting question approves nothing, and says so. */
+    private void answerApproval(String submissionId, String callId, String approvalId, Turn.Answer answer) {
+        if (!UserQuestions.answer(current, callId, approvalId, answer)) {
+            emit(null, submissionId, new EventMsg.Error("no approval request " + (approvalId != null ? approvalId
+                    : "for call " + callId) + " is waiting (already answered, timed out, or from an earlier turn);"
+                    + " nothing was approved"));
+        }
+    }
+
+    /**
+     * The approval requests waiting now, as the events that asked them (seq 0: a re-announcement,
+     * not part of the stream), so a restarted gateway can list them again.
+     */
+    public List<Event> pendingApprovalRequests() {
+        Turn turn = current;
+        List<Event> out = new ArrayList<>();
+        if (turn != null) {
+            for (Turn.PendingApproval p : turn.pendingApprovals.values()) {
+                out.add(new Event(sessionId, 0, turn.id, turn.submissionId, p.askedAt(), p.request()));
+            }
+        }
+        return out;
+    }
+
     public void interrupt() {
         Turn turn = current;
         if (turn == null) {
@@ -192,9 +216,9 @@ public final class AgentSession implements SessionContext {
         if (turn.runningExecId != null) {
             sandbox.cancel(turn.runningExecId);
         }
-        List<Promise<String>> waiting = new ArrayList<>(turn.pendingApprovals.values());
+        List<Turn.PendingApproval> waiting = new ArrayList<>(turn.pendingApprovals.values());
         turn.pendingApprovals.clear();
-        waiting.forEach(p -> p.tryFail("interrupted"));
+        waiting.forEach(p -> p.answer().tryFail("interrupted"));
     }
 
     private void startTurn(String submissionId, String text) {

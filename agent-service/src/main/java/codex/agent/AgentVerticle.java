@@ -47,6 +47,13 @@ public class AgentVerticle extends VerticleBase {
         // processes of a cluster already know them when the first command streams or submission comes
         return Future.all(
                 codex.protocol.ServicePing.answer(vertx, "agent"),
+                vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_PENDING_APPROVALS, msg -> {
+                    String replyTo = msg.body().getString("reply_to");
+                    if (replyTo != null) {
+                        sessions.values().forEach(s -> s.pendingApprovalRequests()
+                                .forEach(e -> vertx.eventBus().send(replyTo, Json.toJson(e))));
+                    }
+                }).completion(),
                 sandbox.listen(),
                 vertx.eventBus().<JsonObject>consumer(Addresses.agentInstance(instanceId), msg -> onSubmission(
                         msg.body().getString("session_id", ""), msg.body().getJsonObject("submission"), msg)).completion(),

@@ -2,7 +2,6 @@ package codex.agent;
 
 import io.vertx.core.Promise;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,8 +15,17 @@ final class Turn {
     boolean interrupted;
     /** The sandbox exec in flight, to cancel on interrupt. */
     String runningExecId;
-    /** Approval questions waiting for the user's answer, by call id. */
-    final Map<String, Promise<String>> pendingApprovals = new HashMap<>();
+    /** Approval questions waiting for the user's answer, by approval id (unique for ever; call ids repeat). */
+    final Map<String, PendingApproval> pendingApprovals = new java.util.LinkedHashMap<>();
+
+    /** One question: the request as emitted (with its approval id), when, and the answer to come. */
+    record PendingApproval(String approvalId, String callId, codex.protocol.EventMsg request, long askedAt,
+                           Promise<Answer> answer) {
+    }
+
+    /** An answer: the decision text and, when the gateway says, who gave it and why. */
+    record Answer(String decision, String decidedBy, String reason) {
+    }
 
     Turn(String submissionId) {
         this.submissionId = submissionId;

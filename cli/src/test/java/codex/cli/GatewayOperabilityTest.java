@@ -101,7 +101,8 @@ class GatewayOperabilityTest {
 
         assertEquals(202, serve.post("/sessions/" + id + "/submissions", new JsonObject().put("id", "s2")
                 .put("op", new JsonObject().put("type", "exec_approval")
-                        .put("call_id", ask.getJsonObject("msg").getString("call_id")).put("decision", "approved")),
+                        .put("call_id", ask.getJsonObject("msg").getString("call_id"))
+                        .put("approval_id", ask.getJsonObject("msg").getString("approval_id")).put("decision", "approved")),
                 TOKEN).statusCode());
         await(events, type("task_complete"), seen);
 

@@ -99,6 +99,7 @@ class ServeEndToEndTest {
             String callId = ask.getJsonObject("msg").getString("call_id");
             assertEquals(202, post("/sessions/" + id + "/submissions", new JsonObject().put("id", "s2")
                     .put("op", new JsonObject().put("type", "exec_approval").put("call_id", callId)
+                            .put("approval_id", ask.getJsonObject("msg").getString("approval_id"))
                             .put("decision", "approved")), TOKEN).statusCode());
             JsonObject done = await(events, type("task_complete"), seen);
             assertEquals("made it", done.getJsonObject("msg").getString("last_agent_message"));

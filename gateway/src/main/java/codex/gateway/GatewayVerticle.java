@@ -4,6 +4,7 @@ import codex.protocol.Addresses;
 import codex.protocol.BusRequests;
 import codex.protocol.ServicePing;
 import codex.gateway.metrics.GatewayMetrics;
+import codex.gateway.approvals.ApprovalInbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
@@ -27,6 +28,7 @@ public class GatewayVerticle extends VerticleBase {
     private static final DeliveryOptions AGENT_CALL = new DeliveryOptions().setSendTimeout(60_000);
 
     private final GatewayMetrics metrics;
+    private final ApprovalInbox inbox = new ApprovalInbox();
     /** Events held in all replay buffers (kept here: the buffers map is this loop's alone, the metrics are read elsewhere). */
     private long bufferedEvents;
 
@@ -61,7 +63,9 @@ public class GatewayVerticle extends VerticleBase {
                 bus.<JsonObject>consumer(Addresses.GATEWAY_CREATE_SESSION, this::createSession).completion(),
                 bus.<JsonObject>consumer(Addresses.GATEWAY_SUBMIT, this::submit).completion(),
                 bus.<JsonObject>consumer(Addresses.GATEWAY_REPLAY, this::replay).completion(),
-                bus.<JsonObject>consumer(Addresses.GATEWAY_EVENTS_IN, this::relayEvent).completion());
+                bus.<JsonObject>consumer(Addresses.GATEWAY_EVENTS_IN, this::relayEvent).completion(),
+                bus.<JsonObject>consumer(Addresses.GATEWAY_APPROVALS, this::approvals).completion())
+                .compose(v -> rebuildInbox());
     }
 
     private void createSession(Message<JsonObject> msg) {
@@ -99,14 +103,75 @@ public class GatewayVerticle extends VerticleBase {
         }
         // the agent instance's own address is known cluster-wide since it started; the per-session
         // address serves gateways that did not open the session themselves
+        relay(sessionId, submission)
+                .onSuccess(reply -> msg.reply(reply.body()))
+                .onFailure(err -> msg.fail(404, "session " + sessionId + " is not open: " + err.getMessage()));
+    }
+
+    private Future<Message<JsonObject>> relay(String sessionId, JsonObject submission) {
         String agentAddress = agentOf.get(sessionId);
-        Future<io.vertx.core.eventbus.Message<JsonObject>> relayed = agentAddress != null
+        return agentAddress != null
                 ? BusRequests.<JsonObject>request(vertx, agentAddress, new JsonObject().put("session_id", sessionId)
                         .put("submission", submission), AGENT_CALL)
                 : BusRequests.<JsonObject>request(vertx, Addresses.agentSession(sessionId), submission, AGENT_CALL);
-        relayed
-                .onSuccess(reply -> msg.reply(reply.body()))
-                .onFailure(err -> msg.fail(404, "session " + sessionId + " is not open: " + err.getMessage()));
+    }
+
+    /** The approvals inbox (see {@link Addresses#GATEWAY_APPROVALS}). */
+    private void approvals(Message<JsonObject> msg) {
+        JsonObject body = msg.body();
+        String id = body.getString("approval_id");
+        switch (String.valueOf(body.getString("action"))) {
+            case "list" -> {
+                JsonArray out = new JsonArray();
+                inbox.pending().forEach(e -> out.add(e.toJson()));
+                msg.reply(new JsonObject().put("approvals", out));
+            }
+            case "lookup" -> {
+                ApprovalInbox.Entry e = id == null ? null : inbox.find(id);
+                if (e == null) {
+                    msg.fail(404, "no approval " + id);
+                } else {
+                    msg.reply(new JsonObject().put("state", e.state()).put("approval", e.toJson()));
+                }
+            }
+            case "answer" -> {
+                ApprovalInbox.Entry e;
+                try {
+                    e = inbox.answer(id, body.getString("decision"), body.getString("decided_by"));
+                } catch (ApprovalInbox.Refusal r) {
+                    msg.fail(r.status(), r.getMessage());
+                    return;
+                }
+                JsonObject op = new JsonObject().put("type", "exec".equals(e.kind()) ? "exec_approval" : "patch_approval")
+                        .put("call_id", e.callId()).put("decision", body.getString("decision"))
+                        .put("approval_id", e.approvalId());
+                if (body.getString("decided_by") != null) {
+                    op.put("decided_by", body.getString("decided_by"));
+                }
+                if (body.getString("reason") != null) {
+                    op.put("reason", body.getString("reason"));
+                }
+                relay(e.sessionId(), new JsonObject().put("id", "approval-" + e.approvalId()).put("op", op))
+                        .onSuccess(reply -> msg.reply(new JsonObject().put("approval", e.toJson())))
+                        .onFailure(err -> {
+                            inbox.undo(e);
+                            msg.fail(503, "the agent of session " + e.sessionId() + " did not take the answer: "
+                                    + err.getMessage());
+                        });
+            }
+            default -> msg.fail(400, "action must be list, lookup or answer");
+        }
+    }
+
+    /**
+     * After a (re)start: every agent re-announces the approval requests still waiting there, so
+     * the inbox lists them again. Not waited for: an agent that answers later still counts.
+     */
+    private Future<Void> rebuildInbox() {
+        String replyTo = "codex.gateway.approvals.rebuild.v1." + UUID.randomUUID();
+        return vertx.eventBus().<JsonObject>consumer(replyTo, m -> inbox.onEvent(m.body())).completion()
+                .onSuccess(v -> vertx.eventBus().publish(Addresses.AGENT_PENDING_APPROVALS,
+                        new JsonObject().put("reply_to", replyTo)));
     }
 
     private void replay(Message<JsonObject> msg) {
@@ -130,6 +195,7 @@ public class GatewayVerticle extends VerticleBase {
         bufferedEvents += buffer.size() - before;
         vertx.eventBus().publish(Addresses.clientEvents(sessionId), event);
         metrics.event(event);
+        inbox.onEvent(event);
         if ("shutdown_complete".equals(event.getJsonObject("msg", new JsonObject()).getString("type"))) {
             dropBuffer(sessionId);
             agentOf.remove(sessionId);

@@ -8,6 +8,8 @@ import codex.gateway.http.Identity;
 import codex.gateway.http.SessionOwners;
 import codex.gateway.http.TokenRegistry;
 import codex.protocol.Event;
+import codex.protocol.Addresses;
+import codex.protocol.BusRequests;
 import codex.protocol.Json;
 import codex.protocol.ServicePing;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -42,6 +44,8 @@ public class HttpGatewayVerticle extends VerticleBase {
     static final long HEARTBEAT_MS = 15_000;
     static final int BODY_LIMIT = 8 * 1024 * 1024;
     static final long READY_TIMEOUT_MS = 2_000;
+    private static final io.vertx.core.eventbus.DeliveryOptions APPROVALS_CALL =
+            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(30_000);
     private static final Logger ACCESS_LOG = Logger.getLogger("codex.gateway.access");
     /** Event-bus addresses never reach an HTTP client: they are internals of the deployment. */
     private static final Pattern BUS_ADDRESS = Pattern.compile("codex\\.[a-z_.]+\\.v1(\\.[\\w-]+)?");
@@ -150,11 +154,17 @@ public class HttpGatewayVerticle extends VerticleBase {
         router.get("/api/v1/sessions").handler(this::listSessions);
         router.post("/api/v1/sessions/:id/submissions").handler(jsonBody(this::submit));
         router.get("/api/v1/sessions/:id/events").handler(this::events);
+        router.get("/api/v1/approvals").handler(this::listApprovals);
+        router.post("/api/v1/approvals/:approval").handler(jsonBody(this::answerApproval));
         router.route("/api/*").last().handler(ctx -> error(ctx, new ApiException(404, "not_found",
                 "no such endpoint: " + ctx.request().method() + " " + ctx.request().path()
                         + " (see gateway/README.md for the API)")));
         router.route().last().handler(ctx -> error(ctx, ApiException.notFound("nothing here; the API is under /api/v1")));
         router.errorHandler(500, ctx -> error(ctx, new ApiException(500, "internal", "internal error; see the server's log")));
+        if (settings.approvalTimeoutSeconds() > 0) {
+            long every = Math.max(200, Math.min(1_000, settings.approvalTimeoutSeconds() * 250));
+            vertx.setPeriodic(every, t -> denyExpiredApprovals());
+        }
         server = vertx.createHttpServer().requestHandler(router);
         return server.listen(port, host);
     }
@@ -359,9 +369,143 @@ public class HttpGatewayVerticle extends VerticleBase {
     private void submit(RoutingContext ctx, Object parsed) {
         String id = accessibleSession(ctx);
         Submission submission = parseSubmission(parsed);
-        client.submit(id, submission)
+        Identity identity = ctx.get(IDENTITY);
+        deliver(identity, id, submission)
                 .onSuccess(v -> json(ctx, 202, new JsonObject().put("accepted", true)))
-                .onFailure(err -> error(ctx, fromBus(err, "session " + id + " is not running")));
+                .onFailure(err -> error(ctx, err instanceof ApiException api ? api
+                        : fromBus(err, "session " + id + " is not running")));
+    }
+
+    /**
+     * A submission from an HTTP client to its session. Approval answers go through the gateway's
+     * inbox by approval id (so a stale answer to an earlier turn's call id approves nothing, and a
+     * second answer is refused), stamped with the caller's identity name.
+     */
+    private Future<Void> deliver(Identity identity, String sessionId, Submission submission) {
+        String approvalId;
+        String decision;
+        if (submission.op() instanceof Submission.Op.ExecApproval a) {
+            approvalId = a.approvalId();
+            decision = a.decision();
+        } else if (submission.op() instanceof Submission.Op.PatchApproval a) {
+            approvalId = a.approvalId();
+            decision = a.decision();
+        } else {
+            return client.submit(sessionId, submission);
+        }
+        if (approvalId == null || approvalId.isBlank()) {
+            return Future.failedFuture(ApiException.badRequest("an approval answer over HTTP needs the approval_id of"
+                    + " the request event (call ids repeat across turns); or POST /api/v1/approvals/{approval_id}"));
+        }
+        return lookupApproval(identity, approvalId).compose(approval -> {
+            if (!sessionId.equals(approval.getString("session_id"))) {
+                return Future.failedFuture(ApiException.notFound("no approval " + approvalId + " in session " + sessionId));
+            }
+            return answer(identity, approvalId, decision, null).mapEmpty();
+        });
+    }
+
+    /** The approval, if it exists and the caller may see its session (404 otherwise, never "someone else's"). */
+    private Future<JsonObject> lookupApproval(Identity identity, String approvalId) {
+        return BusRequests.<JsonObject>request(vertx, Addresses.GATEWAY_APPROVALS,
+                        new JsonObject().put("action", "lookup").put("approval_id", approvalId), APPROVALS_CALL)
+                .recover(err -> Future.failedFuture(approvalError(err, approvalId)))
+                .compose(reply -> {
+                    JsonObject approval = reply.body().getJsonObject("approval");
+                    if (!identity.mayAccess(owners.ownerOf(approval.getString("session_id")))) {
+                        return Future.failedFuture(ApiException.notFound("no approval " + approvalId));
+                    }
+                    return Future.succeededFuture(approval);
+                });
+    }
+
+    private Future<JsonObject> answer(Identity identity, String approvalId, String decision, String reason) {
+        JsonObject body = new JsonObject().put("action", "answer").put("approval_id", approvalId)
+                .put("decision", decision);
+        if (identity != null) {
+            body.put("decided_by", identity.name());
+        }
+        if (reason != null) {
+            body.put("reason", reason);
+        }
+        return BusRequests.<JsonObject>request(vertx, Addresses.GATEWAY_APPROVALS, body, APPROVALS_CALL)
+                .recover(err -> Future.failedFuture(approvalError(err, approvalId)))
+                .map(reply -> {
+                    if (identity != null) {
+                        ACCESS_LOG.info(() -> "approval " + approvalId + " " + decision + " by " + identity.name());
+                    }
+                    return reply.body().getJsonObject("approval");
+                });
+    }
+
+    private static ApiException approvalError(Throwable err, String approvalId) {
+        if (err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+            return switch (re.failureCode()) {
+                case 400 -> ApiException.badRequest(clean(re.getMessage()));
+                case 404 -> ApiException.notFound("no approval " + approvalId);
+                case 409 -> new ApiException(409, "conflict", clean(re.getMessage()));
+                default -> new ApiException(503, "unavailable", "approval " + approvalId
+                        + " could not be delivered: the agent service is not reachable; try again");
+            };
+        }
+        return fromBus(err, "the approvals inbox");
+    }
+
+    /** {@code GET /api/v1/approvals}: the caller's pending requests across its sessions (admins: all). */
+    private void listApprovals(RoutingContext ctx) {
+        Identity identity = ctx.get(IDENTITY);
+        BusRequests.<JsonObject>request(vertx, Addresses.GATEWAY_APPROVALS, new JsonObject().put("action", "list"),
+                        APPROVALS_CALL)
+                .onSuccess(reply -> {
+                    JsonArray visible = new JsonArray();
+                    for (Object o : reply.body().getJsonArray("approvals")) {
+                        JsonObject a = (JsonObject) o;
+                        if (identity.mayAccess(owners.ownerOf(a.getString("session_id")))) {
+                            visible.add(a);
+                        }
+                    }
+                    json(ctx, 200, new JsonObject().put("approvals", visible));
+                })
+                .onFailure(err -> error(ctx, fromBus(err, "the approvals inbox")));
+    }
+
+    /** {@code POST /api/v1/approvals/{id}} with {@code {"decision"}}: 200, 409 second answer, 404 unknown, 400 bad decision. */
+    private void answerApproval(RoutingContext ctx, Object parsed) {
+        String approvalId = ctx.pathParam("approval");
+        if (!(parsed instanceof java.util.Map<?, ?> map) || !(map.get("decision") instanceof String decision)) {
+            throw ApiException.badRequest("the body must be {\"decision\": \"approved\" | \"approved_for_session\""
+                    + " | \"denied\" | \"abort\"}");
+        }
+        java.util.Set<Object> unknown = new java.util.TreeSet<>(java.util.Comparator.comparing(String::valueOf));
+        unknown.addAll(map.keySet());
+        unknown.remove("decision");
+        if (!unknown.isEmpty()) {
+            throw ApiException.badRequest("unknown field(s) " + unknown + " in the answer; known: [decision]");
+        }
+        Identity identity = ctx.get(IDENTITY);
+        lookupApproval(identity, approvalId)
+                .compose(approval -> answer(identity, approvalId, decision, null))
+                .onSuccess(approval -> json(ctx, 200, new JsonObject().put("approval", approval)))
+                .onFailure(err -> error(ctx, err instanceof ApiException api ? api : fromBus(err, "the approvals inbox")));
+    }
+
+    /** {@code [gateway] approval_timeout_seconds}: a request nobody answered in time is denied, and the event says so. */
+    private void denyExpiredApprovals() {
+        long limit = settings.approvalTimeoutSeconds() * 1000;
+        BusRequests.<JsonObject>request(vertx, Addresses.GATEWAY_APPROVALS, new JsonObject().put("action", "list"),
+                APPROVALS_CALL).onSuccess(reply -> {
+                    long now = System.currentTimeMillis();
+                    for (Object o : reply.body().getJsonArray("approvals")) {
+                        JsonObject a = (JsonObject) o;
+                        long asked = java.time.Instant.parse(a.getString("requested_at")).toEpochMilli();
+                        if (now - asked >= limit) {
+                            String id = a.getString("approval_id");
+                            answer(null, id, "denied", "no answer within " + settings.approvalTimeoutSeconds()
+                                    + " s ([gateway] approval_timeout_seconds): denied")
+                                    .onSuccess(x -> ACCESS_LOG.info(() -> "approval " + id + " timed out: denied"));
+                        }
+                    }
+                });
     }
 
     /** What an HTTP client may submit: everything but configure_session, which would bypass the ceiling. */
@@ -432,6 +576,7 @@ public class HttpGatewayVerticle extends VerticleBase {
             return;
         }
         long after = parseLong(ctx.request().getParam("after"), 0);
+        Identity identity = ctx.get(IDENTITY);
         ctx.request().toWebSocket().onSuccess(ws -> {
             var state = new Object() {
                 MessageConsumer<JsonObject> consumer;
@@ -457,8 +602,8 @@ public class HttpGatewayVerticle extends VerticleBase {
                     ws.writeTextMessage(errorBody(e).encode());
                     return;
                 }
-                client.submit(id, submission).onFailure(err -> ws.writeTextMessage(
-                        errorBody(fromBus(err, "session " + id + " is not running")).encode()));
+                deliver(identity, id, submission).onFailure(err -> ws.writeTextMessage(errorBody(
+                        err instanceof ApiException api ? api : fromBus(err, "session " + id + " is not running")).encode()));
             });
             client.subscribe(id, after, event -> {
                 if (!state.closed) {

@@ -120,7 +120,7 @@ class OpenApiDocumentTest {
         // and each documented operation is answered by its own handler, not the unknown-endpoint one
         for (String route : documented) {
             String[] parts = route.split(" ");
-            Answer answer = call(HttpMethod.valueOf(parts[0]), parts[1].replace("{id}", "no-such-session"), TOKEN,
+            Answer answer = call(HttpMethod.valueOf(parts[0]), parts[1].replaceAll("\\{\\w+}", "no-such-thing"), TOKEN,
                     parts[0].equals("POST") ? "{}" : null);
             assertFalse(answer.body.contains("no such endpoint"), route + " → " + answer);
         }
@@ -143,6 +143,9 @@ class OpenApiDocumentTest {
                 new Case("submit", HttpMethod.POST, "/api/v1/sessions/s-2/submissions", TOKEN, "{}", 404),
                 new Case("events", HttpMethod.GET, "/api/v1/sessions/s-2/events", TOKEN, null, 404),
                 new Case("metrics", HttpMethod.GET, "/metrics", null, null, 401),
+                new Case("listApprovals", HttpMethod.GET, "/api/v1/approvals", TOKEN, null, 200),
+                new Case("answerApproval", HttpMethod.POST, "/api/v1/approvals/apr_nope", TOKEN, "{\"decision\": \"approved\"}", 404),
+                new Case("answerApproval", HttpMethod.POST, "/api/v1/approvals/apr_nope", TOKEN, "{\"decision\": 1}", 400),
                 new Case("metrics", HttpMethod.GET, "/metrics", TOKEN, null, 200),
                 new Case("openapi", HttpMethod.GET, "/api/v1/openapi.json", null, null, 200)}) {
             Answer answer = call(c.method(), c.path(), c.token(), c.body());

@@ -30,12 +30,29 @@ public final class Addresses {
     /** publish (agent → gateways). Body: one {@link Event}. */
     public static final String GATEWAY_EVENTS_IN = "codex.gateway.events.v1";
 
+    /**
+     * request/reply, the approvals inbox of the gateway (every approval request of every session it
+     * relays, by approval id). Body {@code {"action": "list"}} → {@code {"approvals": [Approval…]}};
+     * {@code {"action": "lookup", "approval_id"}} → {@code {"state": "pending"|"resolved", "approval": Approval}}
+     * or failure 404; {@code {"action": "answer", "approval_id", "decision", "decided_by"?, "reason"?}}
+     * → {@code {"approval": Approval}}, or failure 404 (unknown), 409 (already answered), 400 (bad
+     * decision), 503 (the agent did not take it). gateway/README.md describes an Approval.
+     */
+    public static final String GATEWAY_APPROVALS = "codex.gateway.approvals.v1";
+
     /** publish (gateway → clients). Body: one {@link Event}, in seq order. */
     public static String clientEvents(String sessionId) {
         return "codex.client.events.v1." + sessionId;
     }
 
     // ---- agent-service --------------------------------------------------------------------
+
+    /**
+     * publish (a gateway that (re)started → every agent). Body {@code {"reply_to"}}: each agent sends
+     * the request event of every approval still waiting there to {@code reply_to}, one message per
+     * event (seq 0), so the gateway's inbox lists them again.
+     */
+    public static final String AGENT_PENDING_APPROVALS = "codex.agent.approvals.pending.v1";
 
     /** request/reply. Body {@code {"session_id", "config": SessionConfig, "resume": bool}} → {@code {"session_id", "agent_address"}} once configured. */
     public static final String AGENT_OPEN_SESSION = "codex.agent.session.open.v1";

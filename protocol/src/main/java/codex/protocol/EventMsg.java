@@ -26,6 +26,7 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = EventMsg.ExecCommandEnd.class, name = "exec_command_end"),
     @JsonSubTypes.Type(value = EventMsg.ExecApprovalRequest.class, name = "exec_approval_request"),
     @JsonSubTypes.Type(value = EventMsg.ApplyPatchApprovalRequest.class, name = "apply_patch_approval_request"),
+    @JsonSubTypes.Type(value = EventMsg.ApprovalResolved.class, name = "approval_resolved"),
     @JsonSubTypes.Type(value = EventMsg.PatchApplyBegin.class, name = "patch_apply_begin"),
     @JsonSubTypes.Type(value = EventMsg.PatchApplyEnd.class, name = "patch_apply_end"),
     @JsonSubTypes.Type(value = EventMsg.TokenCount.class, name = "token_count"),
@@ -64,12 +65,33 @@ public sealed interface EventMsg {
     record ExecCommandEnd(String callId, int exitCode, long durationMs, String stdout, String stderr,
                           boolean timedOut, boolean sandboxDenied) implements EventMsg { }
 
-    /** The agent waits for an {@code exec_approval} with this call_id. */
-    record ExecApprovalRequest(String callId, List<String> command, String cwd, String reason) implements EventMsg { }
+    /**
+     * The agent waits for an {@code exec_approval} with this call_id. approval_id is made by the
+     * agent and unique for ever (call ids repeat across turns and sessions): an answer that names it
+     * answers this request and no other.
+     */
+    record ExecApprovalRequest(String callId, List<String> command, String cwd, String reason,
+                               String approvalId) implements EventMsg {
+        public ExecApprovalRequest(String callId, List<String> command, String cwd, String reason) {
+            this(callId, command, cwd, reason, null);
+        }
+    }
 
-    /** The agent waits for a {@code patch_approval} with this call_id. changes: path → change. */
+    /** The agent waits for a {@code patch_approval} with this call_id. changes: path → change. approval_id as above. */
     record ApplyPatchApprovalRequest(String callId, Map<String, FileChange> changes, String reason,
-                                     String grantRoot) implements EventMsg { }
+                                     String grantRoot, String approvalId) implements EventMsg {
+        public ApplyPatchApprovalRequest(String callId, Map<String, FileChange> changes, String reason, String grantRoot) {
+            this(callId, changes, reason, grantRoot, null);
+        }
+    }
+
+    /**
+     * An approval request is settled: answered (decided_by names the identity that answered, when
+     * known; never a token), timed out, or cancelled with its turn. decision: approved |
+     * approved_for_session | denied | abort. reason says how, for people.
+     */
+    record ApprovalResolved(String approvalId, String callId, String decision, String decidedBy,
+                            String reason) implements EventMsg { }
 
     /** A patch is about to be applied. */
     record PatchApplyBegin(String callId, boolean autoApproved, Map<String, FileChange> changes) implements EventMsg { }

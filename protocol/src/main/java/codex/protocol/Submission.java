@@ -46,11 +46,26 @@ public record Submission(String id, Op op) {
         /** Stops the running turn: the running command is killed, a waiting approval is cancelled. */
         record Interrupt() implements Op { }
 
-        /** Answers an {@code exec_approval_request}; decision: approved | approved_for_session | denied | abort. */
-        record ExecApproval(String callId, String decision) implements Op { }
+        /**
+         * Answers an {@code exec_approval_request}; decision: approved | approved_for_session | denied | abort.
+         * With approval_id it answers that request only (a stale answer to an earlier turn's call id
+         * answers nothing); without, the pending request with this call_id. decided_by and reason are
+         * stamped by the gateway (the caller's identity name; why, e.g. a timeout), not taken from clients.
+         */
+        record ExecApproval(String callId, String decision, String approvalId, String decidedBy,
+                            String reason) implements Op {
+            public ExecApproval(String callId, String decision) {
+                this(callId, decision, null, null, null);
+            }
+        }
 
-        /** Answers an {@code apply_patch_approval_request}; same decisions. */
-        record PatchApproval(String callId, String decision) implements Op { }
+        /** Answers an {@code apply_patch_approval_request}; same decisions and fields. */
+        record PatchApproval(String callId, String decision, String approvalId, String decidedBy,
+                             String reason) implements Op {
+            public PatchApproval(String callId, String decision) {
+                this(callId, decision, null, null, null);
+            }
+        }
 
         /** Ends the session. */
         record Shutdown() implements Op { }

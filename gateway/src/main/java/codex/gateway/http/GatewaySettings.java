@@ -17,10 +17,12 @@ import java.util.TreeSet;
  *
  * @param allowedHosts      Host header names accepted besides the loopback names (DNS-rebinding defence)
  * @param corsOrigins       browser origins allowed to call the API cross-origin; empty: CORS off
+ * @param approvalTimeoutSeconds an approval request nobody answers within this is denied; 0: wait for ever
  */
 public record GatewaySettings(TokenRegistry tokens, ServerPolicy policy, Set<String> allowedHosts,
-                              Set<String> corsOrigins) {
-    private static final Set<String> KEYS = Set.of("tokens", "policy", "allowed_hosts", "cors_origins");
+                              Set<String> corsOrigins, long approvalTimeoutSeconds) {
+    private static final Set<String> KEYS = Set.of("tokens", "policy", "allowed_hosts", "cors_origins",
+            "approval_timeout_seconds");
     private static final Set<String> TOKEN_KEYS = Set.of("name", "token", "token_sha256", "role");
     private static final Set<String> POLICY_KEYS = Set.of("approval_policies", "sandbox_permissions",
             "workspace_roots", "models", "providers");
@@ -31,7 +33,7 @@ public record GatewaySettings(TokenRegistry tokens, ServerPolicy policy, Set<Str
     }
 
     public static GatewaySettings none() {
-        return new GatewaySettings(TokenRegistry.builder().build(), ServerPolicy.UNRESTRICTED, Set.of(), Set.of());
+        return new GatewaySettings(TokenRegistry.builder().build(), ServerPolicy.UNRESTRICTED, Set.of(), Set.of(), 0);
     }
 
     /**
@@ -102,10 +104,19 @@ public record GatewaySettings(TokenRegistry tokens, ServerPolicy policy, Set<Str
                     roots == null ? null : roots.stream().map(Path::of).toList(),
                     set(strings(p, "models", at)), set(strings(p, "providers", at)));
         }
+        Object timeout = table.getValue("approval_timeout_seconds");
+        long approvalTimeout = 0;
+        if (timeout != null) {
+            if (!(timeout instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() < 1) {
+                throw new IllegalArgumentException(where + ": approval_timeout_seconds must be a whole number of"
+                        + " seconds, at least 1 (leave it out to wait for ever)");
+            }
+            approvalTimeout = n.longValue();
+        }
         List<String> hosts = strings(table, "allowed_hosts", where);
         List<String> origins = strings(table, "cors_origins", where);
         return new GatewaySettings(tokens.build(), policy, hosts == null ? Set.of() : new LinkedHashSet<>(hosts),
-                origins == null ? Set.of() : new LinkedHashSet<>(origins));
+                origins == null ? Set.of() : new LinkedHashSet<>(origins), approvalTimeout);
     }
 
     private static void refuseUnknown(JsonObject table, Set<String> known, String where) {

@@ -121,7 +121,7 @@ public final class GatewayMetrics {
                 patchApprovals.increment();
                 addPending(session, callId);
             }
-            case "exec_command_begin", "patch_apply_begin" -> removePending(session, callId);
+            case "exec_command_begin", "patch_apply_begin", "approval_resolved" -> removePending(session, callId);
             case "exec_command_end" -> {
                 removePending(session, callId);
                 (msg.getInteger("exit_code", -1) == 0 ? commandsOk : commandsFailed).increment();

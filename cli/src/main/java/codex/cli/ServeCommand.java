@@ -156,7 +156,8 @@ public final class ServeCommand implements Callable<Integer> {
         enableAccessLog();
         boolean agentHere = services.contains(Services.Service.AGENT);
         HttpGatewayVerticle http = new HttpGatewayVerticle(request -> sessionFor(request, env, agentHere),
-                limit -> recorded(base.codexHome(), limit), tokens, settings, owners, host, port).withMetrics(metrics);
+                limit -> recorded(base.codexHome(), limit), tokens, settings, owners, host, port).withMetrics(metrics)
+                .withAudit(id -> auditEvents(base.codexHome(), id));
         try {
             Services.deploy(vertx, env, services, base.notifyCommand()).compose(v -> vertx.deployVerticle(http))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -223,7 +224,18 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private JsonArray recorded(Path codexHome, int limit) throws IOException {
+    /** The recorded events of a session's rollout, for its audit; empty when it has none (history.persistence = none). */
+    private static java.util.Optional<List<JsonObject>> auditEvents(Path codexHome, String sessionId) throws IOException {
+        Path file;
+        try {
+            file = new RolloutFiles(codexHome).find(sessionId);
+        } catch (codex.agent.rollout.RolloutLookupException e) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(codex.agent.rollout.RolloutReader.read(file).events());
+    }
+
+        private JsonArray recorded(Path codexHome, int limit) throws IOException {
         JsonArray out = new JsonArray();
         for (RolloutFiles.SessionSummary s : new RolloutFiles(codexHome).list(limit, null)) {
             out.add(new JsonObject().put("session_id", s.sessionId()).put("started_at", s.startedAt().toString())

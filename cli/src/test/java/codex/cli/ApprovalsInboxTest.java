@@ -144,6 +144,38 @@ class ApprovalsInboxTest {
             assertFalse(Files.exists(work.resolve("two.txt")));
             assertTrue(pending(serve, ALICE).isEmpty());
 
+            // the audit, from the session's durable log
+            assertError(serve.get("/sessions/" + id + "/audit", BOB), 404);
+            JsonArray entries = new JsonArray();
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (System.currentTimeMillis() < deadline) {
+                HttpResponse<String> audit = serve.get("/sessions/" + id + "/audit", ALICE);
+                assertEquals(200, audit.statusCode(), audit.body());
+                entries = new JsonObject(audit.body()).getJsonArray("entries");
+                if (entries.size() == 2 && entries.getJsonObject(1).containsKey("decision")) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertEquals(2, entries.size(), entries.encodePrettily());
+            JsonObject ran = entries.getJsonObject(0);
+            assertEquals("exec", ran.getString("kind"));
+            assertTrue(ran.getJsonArray("command").encode().contains("echo one"), ran.encode());
+            assertEquals(work.toRealPath().toString(), ran.getString("cwd"));
+            assertEquals("unsandboxed, approved by alice", ran.getString("permissions"));
+            assertEquals("approved", ran.getString("decision"));
+            assertEquals("alice", ran.getString("decided_by"));
+            assertEquals(first, ran.getString("approval_id"));
+            assertEquals(0, ran.getInteger("exit_code"));
+            assertTrue(ran.getLong("duration_ms") >= 0 && ran.getString("started_at") != null
+                    && ran.getString("ended_at") != null && ran.getString("approval_requested_at") != null, ran.encode());
+            JsonObject refused = entries.getJsonObject(1);
+            assertEquals(second, refused.getString("approval_id"));
+            assertEquals("denied", refused.getString("decision"));
+            assertEquals("alice", refused.getString("decided_by"));
+            assertFalse(refused.getBoolean("ran"));
+            assertFalse(refused.containsKey("exit_code"));
+
             String log = serve.log();
             assertFalse(log.contains(ALICE) || log.contains(BOB), "no token in the log");
             assertTrue(log.contains("approval " + first + " approved by alice"), log);

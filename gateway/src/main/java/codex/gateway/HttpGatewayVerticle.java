@@ -62,6 +62,7 @@ public class HttpGatewayVerticle extends VerticleBase {
     private HttpServer server;
     private GatewayClient client;
     private PrometheusMeterRegistry metrics;
+    private SessionAudit audit;
     private Router router;
     /** The OpenAPI 3.1 document of this API (a resource, read once). */
     private static final Buffer OPENAPI = openApiDocument();
@@ -83,6 +84,12 @@ public class HttpGatewayVerticle extends VerticleBase {
         this.hostCheck = new HostCheck(settings.allowedHosts(), settings.corsOrigins(), host);
         this.host = host;
         this.port = port;
+    }
+
+    /** Serves {@code GET /api/v1/sessions/{id}/audit} from this durable log (without it, the route answers 404). */
+    public HttpGatewayVerticle withAudit(SessionAudit audit) {
+        this.audit = audit;
+        return this;
     }
 
     /** Serves {@code GET /metrics} from this registry (without it, /metrics answers 404). Call before deploying. */
@@ -154,6 +161,7 @@ public class HttpGatewayVerticle extends VerticleBase {
         router.get("/api/v1/sessions").handler(this::listSessions);
         router.post("/api/v1/sessions/:id/submissions").handler(jsonBody(this::submit));
         router.get("/api/v1/sessions/:id/events").handler(this::events);
+        router.get("/api/v1/sessions/:id/audit").handler(this::audit);
         router.get("/api/v1/approvals").handler(this::listApprovals);
         router.post("/api/v1/approvals/:approval").handler(jsonBody(this::answerApproval));
         router.route("/api/*").last().handler(ctx -> error(ctx, new ApiException(404, "not_found",
@@ -449,6 +457,31 @@ public class HttpGatewayVerticle extends VerticleBase {
             };
         }
         return fromBus(err, "the approvals inbox");
+    }
+
+    /** {@code GET /api/v1/sessions/{id}/audit}: every command and patch, from the session's durable log (read on a worker). */
+    private void audit(RoutingContext ctx) {
+        String id;
+        try {
+            id = accessibleSession(ctx);
+        } catch (ApiException e) {
+            error(ctx, e);
+            return;
+        }
+        if (audit == null) {
+            error(ctx, ApiException.notFound("this server keeps no audit log"));
+            return;
+        }
+        vertx.executeBlocking(() -> audit.events(id), false).onSuccess(events -> {
+            if (events.isEmpty()) {
+                error(ctx, ApiException.notFound("session " + id + " has no durable log on this server"
+                        + " (history.persistence = none, or it was never recorded)"));
+                return;
+            }
+            json(ctx, 200, new JsonObject().put("session_id", id)
+                    .put("entries", codex.gateway.audit.AuditTrail.build(events.get())));
+        }).onFailure(err -> error(ctx, new ApiException(500, "internal", "could not read the session's log;"
+                + " see the server's log")));
     }
 
     /** {@code GET /api/v1/approvals}: the caller's pending requests across its sessions (admins: all). */

@@ -59,11 +59,16 @@ class OpenApiDocumentTest {
         SessionFactory sessions = request -> {
             throw new IllegalArgumentException("no sessions in this test");
         };
+        SessionAudit audit = id -> java.util.Optional.of(java.util.List.of(
+                new JsonObject().put("turn_id", "t").put("ts", 1_000L).put("msg", new JsonObject().put("type", "exec_command_begin")
+                        .put("call_id", "c").put("command", new JsonArray().add("ls")).put("cwd", "/w").put("sandboxed", true)),
+                new JsonObject().put("turn_id", "t").put("ts", 2_000L).put("msg", new JsonObject().put("type", "exec_command_end")
+                        .put("call_id", "c").put("exit_code", 0).put("duration_ms", 5))));
         SessionOwners owners = new SessionOwners(null);
         owners.record("s-1", "admin");
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         http = new HttpGatewayVerticle(sessions, recorded, tokens, GatewaySettings.none(), owners, "127.0.0.1", 0)
-                .withMetrics(metrics);
+                .withMetrics(metrics).withAudit(audit);
         await(vertx.deployVerticle(new GatewayVerticle(metrics)));
         await(vertx.deployVerticle(http));
         client = vertx.createHttpClient();
@@ -142,6 +147,8 @@ class OpenApiDocumentTest {
                 new Case("createSession", HttpMethod.POST, "/api/v1/sessions", TOKEN, "{\"cwd\": \"/x\", \"nope\": 1}", 400),
                 new Case("submit", HttpMethod.POST, "/api/v1/sessions/s-2/submissions", TOKEN, "{}", 404),
                 new Case("events", HttpMethod.GET, "/api/v1/sessions/s-2/events", TOKEN, null, 404),
+                new Case("audit", HttpMethod.GET, "/api/v1/sessions/s-1/audit", TOKEN, null, 200),
+                new Case("audit", HttpMethod.GET, "/api/v1/sessions/s-2/audit", TOKEN, null, 404),
                 new Case("metrics", HttpMethod.GET, "/metrics", null, null, 401),
                 new Case("listApprovals", HttpMethod.GET, "/api/v1/approvals", TOKEN, null, 200),
                 new Case("answerApproval", HttpMethod.POST, "/api/v1/approvals/apr_nope", TOKEN, "{\"decision\": \"approved\"}", 404),

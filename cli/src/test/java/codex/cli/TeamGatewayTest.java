@@ -249,6 +249,26 @@ class TeamGatewayTest {
                 .headers().firstValue("Access-Control-Allow-Origin").isEmpty(), "CORS is off unless configured");
     }
 
+    /** Requests the router itself rejects (bad percent-encoding, a bad query) get the same JSON error shape. */
+    @Test
+    void malformedRequestLinesGetTheJsonErrorShape() throws Exception {
+        String port = hostPort.substring(hostPort.lastIndexOf(':') + 1);
+        for (String target : List.of("/api/v1/sessions/%zz/events", "/api/v1/sessions?limit=%zz", "/api/v1/%", "/%zz")) {
+            try (Socket socket = new Socket("127.0.0.1", Integer.parseInt(port))) {
+                socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: " + hostPort
+                        + "\r\nAuthorization: Bearer " + ALICE + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                String head = answer.substring(0, Math.max(0, answer.indexOf("\r\n\r\n")));
+                String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+                assertTrue(head.matches("(?s)HTTP/1.1 4\\d\\d.*") && head.toLowerCase(java.util.Locale.ROOT)
+                        .contains("content-type: application/json"), target + " → " + answer);
+                assertTrue(body.contains("\"error\"") && !body.contains("Exception"), target + " → " + answer);
+            }
+        }
+        assertEquals(200, send("GET", "/health", null, null).statusCode());
+    }
+
     @Test
     void aNonLoopbackBindWithoutConfiguredTokensRefusesToStart() throws Exception {
         Path home = Files.createDirectories(tmp.resolve("bare-home"));

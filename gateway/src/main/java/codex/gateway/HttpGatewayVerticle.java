@@ -136,6 +136,15 @@ public class HttpGatewayVerticle extends VerticleBase {
         router = Router.router(vertx);
         router.route().handler(this::accessLog);
         router.route().handler(this::checkHostAndOrigin);
+        router.route().handler(ctx -> {
+            try {
+                ctx.request().params(); // decoded once here: a bad query is the client's error, not a 500 later
+            } catch (RuntimeException e) {
+                error(ctx, ApiException.badRequest("the query string could not be decoded (bad percent-encoding?)"));
+                return;
+            }
+            ctx.next();
+        });
         if (!settings.corsOrigins().isEmpty()) {
             router.route("/api/*").handler(CorsHandler.create().addOrigins(java.util.List.copyOf(settings.corsOrigins()))
                     .allowedMethod(HttpMethod.GET).allowedMethod(HttpMethod.POST)
@@ -169,6 +178,12 @@ public class HttpGatewayVerticle extends VerticleBase {
                         + " (see gateway/README.md for the API)")));
         router.route().last().handler(ctx -> error(ctx, ApiException.notFound("nothing here; the API is under /api/v1")));
         router.errorHandler(500, ctx -> error(ctx, new ApiException(500, "internal", "internal error; see the server's log")));
+        // what the router itself refuses (a path or query it cannot decode, …) gets the one error shape too
+        for (int status : new int[]{400, 405, 413, 414, 415, 431}) {
+            router.errorHandler(status, ctx -> error(ctx, new ApiException(status, status == 400 ? "bad_request" : "refused",
+                    status == 400 ? "the request line could not be decoded (bad percent-encoding?)"
+                            : "the request was refused (HTTP " + status + ")")));
+        }
         if (settings.approvalTimeoutSeconds() > 0) {
             long every = Math.max(200, Math.min(1_000, settings.approvalTimeoutSeconds() * 250));
             vertx.setPeriodic(every, t -> denyExpiredApprovals());

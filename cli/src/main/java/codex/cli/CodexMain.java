@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
                 "Without a command: a conversation in this terminal, asking before it acts as the approval policy says.",
                 "Config: $CODEX_HOME/config.toml (default ~/.codex)."},
         subcommands = {ExecCommand.class, SandboxCliCommand.class, DebugCommand.class, ApplyPatchCliCommand.class,
-                ResumePickerCommand.class, ServeCommand.class, ServiceCommand.class, CdsTrainingCommand.class,
+                ResumePickerCommand.class, ServeCommand.class, McpClientCommand.class, ServiceCommand.class, CdsTrainingCommand.class,
                 LoginCommand.class, LoginCommand.Logout.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class CodexMain implements java.util.concurrent.Callable<Integer> {
 
@@ -103,6 +103,8 @@ public final class CodexMain implements java.util.concurrent.Callable<Integer> {
      * Library chatter (Netty, Vert.x) stays out of the user's terminal unless it is a warning.
      * Called by the commands that start Vert.x, not at start-up: it costs ~25 ms others don't need.
      */
+    private static final Logger MCP_SDK_LOGGER = Logger.getLogger("io.modelcontextprotocol");
+
     static void quietLogging() {
         if (System.getProperty("java.util.logging.config.file") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
@@ -112,6 +114,8 @@ public final class CodexMain implements java.util.concurrent.Callable<Integer> {
             handler.setLevel(Level.WARNING);
             root.addHandler(handler);
             root.setLevel(Level.WARNING);
+            // the MCP SDK logs each failure it also reports to us (with a stack); we print the reported one
+            MCP_SDK_LOGGER.setLevel(Level.OFF);
         }
     }
 

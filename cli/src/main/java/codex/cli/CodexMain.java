@@ -104,6 +104,7 @@ public final class CodexMain implements java.util.concurrent.Callable<Integer> {
      * Called by the commands that start Vert.x, not at start-up: it costs ~25 ms others don't need.
      */
     private static final Logger MCP_SDK_LOGGER = Logger.getLogger("io.modelcontextprotocol");
+    private static final Logger REACTOR_LOGGER = Logger.getLogger("reactor"); // the SDK's Reactor: dropped errors
 
     static void quietLogging() {
         if (System.getProperty("java.util.logging.config.file") == null) {
@@ -116,6 +117,7 @@ public final class CodexMain implements java.util.concurrent.Callable<Integer> {
             root.setLevel(Level.WARNING);
             // the MCP SDK logs each failure it also reports to us (with a stack); we print the reported one
             MCP_SDK_LOGGER.setLevel(Level.OFF);
+            REACTOR_LOGGER.setLevel(Level.OFF);
         }
     }
 

@@ -160,11 +160,20 @@ final class ProcessTransport implements McpClientTransport {
         return Mono.<Void>fromCallable(() -> {
             OutputStream s = stdin;
             if (s == null || exited.isDone()) {
-                throw new IOException("MCP server '" + spec.name() + "' is not running");
+                // the process has ended: the connection fails what is pending with the exit code and
+                // stderr; failing this write too would only race it with a vaguer error
+                return null;
             }
             byte[] bytes = (json.writeValueAsString(message) + "\n").getBytes(StandardCharsets.UTF_8);
-            s.write(bytes);
-            s.flush();
+            try {
+                s.write(bytes);
+                s.flush();
+            } catch (IOException e) {
+                if (!exited.isDone() && process.isAlive()) {
+                    throw e;
+                }
+                // broken pipe from a process that just ended: as above
+            }
             return null;
         }).subscribeOn(writeScheduler);
     }

@@ -51,6 +51,10 @@ public final class CodexMain implements java.util.concurrent.Callable<Integer> {
                     + "a machine that is itself a sandbox.")
     boolean yolo;
 
+    @picocli.CommandLine.Option(names = {"-i", "--image"}, paramLabel = "FILE", hidden = true,
+            description = "Not supported yet: images are not sent to the model.")
+    java.util.List<java.nio.file.Path> images = new java.util.ArrayList<>();
+
     @picocli.CommandLine.Option(names = "--full-auto",
             description = "Work without asking inside the sandbox: approval on-failure, writes to the workdir and $TMPDIR.")
     boolean fullAuto;
@@ -76,6 +80,10 @@ public final class CodexMain implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!images.isEmpty()) {
+            System.err.println(SessionSetup.IMAGES_NOT_SUPPORTED);
+            return 2;
+        }
         codex.protocol.ApprovalPolicy policy;
         try {
             policy = approvalPolicy != null ? codex.protocol.ApprovalPolicy.parse(approvalPolicy)

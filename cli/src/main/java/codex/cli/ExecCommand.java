@@ -62,6 +62,10 @@ public final class ExecCommand implements Callable<Integer> {
             description = "No sandbox at all (danger-full-access). Only inside a machine that is itself a sandbox.")
     boolean yolo;
 
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = {"-i", "--image"}, paramLabel = "FILE", hidden = true,
+            description = "Not supported yet: images are not sent to the model.")
+    List<Path> images = new ArrayList<>();
+
     /** For the header: the sandbox mode and where it came from. */
     private String sandboxSummary = "";
 
@@ -94,6 +98,10 @@ public final class ExecCommand implements Callable<Integer> {
 
     /** A new session, or (resumeId / resumeLast) the continuation of a recorded one. */
     int execute(String promptArg, String resumeId, boolean resumeLast) {
+        if (!images.isEmpty()) {
+            System.err.println(SessionSetup.IMAGES_NOT_SUPPORTED);
+            return 2;
+        }
         if (jsonFormat != null && JsonFormat.parse(jsonFormat) == null) {
             System.err.println("error: unknown --json format '" + jsonFormat + "'; valid formats are: codex (the default), seed");
             return 2;

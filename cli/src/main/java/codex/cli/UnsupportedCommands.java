@@ -55,7 +55,7 @@ final class UnsupportedCommands {
         }
     }
 
-    @Command(description = "Not supported by codex-vertx (a Codex CLI command): prints what to use instead.")
+    @Command(hidden = true, description = "Not supported by codex-vertx (a Codex CLI command): prints what to use instead.")
     static final class Unsupported implements Callable<Integer> {
         private final String name;
         private final String hint;

@@ -176,6 +176,9 @@ class CodexCompatCliTest {
             assertTrue(r.stderr().contains("NO SANDBOX, NO APPROVALS"), r.stderr());
             assertTrue(Files.exists(outside.resolve("f.txt")));
         }
+        var image = CodexProcess.run(work, env(null), null, "exec", "-i", "shot.png", "what is this");
+        assertEquals(2, image.exitCode());
+        assertTrue(image.stderr().contains("-i/--image is not supported by codex-vertx yet"), image.stderr());
         var bad = CodexProcess.run(work, env(null), null, "exec", "-s", "sometimes", "hi");
         assertEquals(2, bad.exitCode());
         assertTrue(bad.stderr().contains("or a sandbox mode: read-only, workspace-write, danger-full-access"), bad.stderr());

@@ -25,6 +25,8 @@ public record ServerPolicy(Set<String> approvalPolicies, Set<String> sandboxPerm
             "model_reasoning_summary", "model_max_output_tokens", "model_context_window", "hide_agent_reasoning",
             "disable_response_storage", "instructions", "project_doc_max_bytes", "history.persistence");
 
+    private static final String READ_ONLY_METADATA = "disk-read-only-metadata-folders";
+
     public static final ServerPolicy UNRESTRICTED = new ServerPolicy(null, null, null, null, null);
 
     public ServerPolicy {
@@ -58,7 +60,9 @@ public record ServerPolicy(Set<String> approvalPolicies, Set<String> sandboxPerm
             String text = String.valueOf(permission);
             int eq = text.indexOf('=');
             String name = eq < 0 ? text : text.substring(0, eq);
-            if (sandboxPermissions != null && !sandboxPermissions.contains(text) && !sandboxPermissions.contains(name)) {
+            // disk-read-only-metadata-folders only narrows the others (sandbox_mode workspace-write sets it): never refused
+            if (sandboxPermissions != null && !sandboxPermissions.contains(text) && !sandboxPermissions.contains(name)
+                    && !READ_ONLY_METADATA.equals(text)) {
                 throw ApiException.forbidden("gateway.policy.sandbox_permissions", "sandbox permission \"" + text
                         + "\" is not allowed on this server; allowed: " + new TreeSet<>(sandboxPermissions));
             }

@@ -169,9 +169,17 @@ public class GatewayVerticle extends VerticleBase {
      */
     private Future<Void> rebuildInbox() {
         String replyTo = "codex.gateway.approvals.rebuild.v1." + UUID.randomUUID();
+        JsonObject ask = new JsonObject().put("reply_to", replyTo);
         return vertx.eventBus().<JsonObject>consumer(replyTo, m -> inbox.onEvent(m.body())).completion()
-                .onSuccess(v -> vertx.eventBus().publish(Addresses.AGENT_PENDING_APPROVALS,
-                        new JsonObject().put("reply_to", replyTo)));
+                .onSuccess(v -> {
+                    // asked again a little later: in a cluster our reply address takes a moment to be
+                    // known on the agents' nodes (a send before that is lost); repeats are ignored
+                    vertx.eventBus().publish(Addresses.AGENT_PENDING_APPROVALS, ask);
+                    if (vertx.isClustered()) {
+                        vertx.setTimer(1_000, t -> vertx.eventBus().publish(Addresses.AGENT_PENDING_APPROVALS, ask));
+                        vertx.setTimer(4_000, t -> vertx.eventBus().publish(Addresses.AGENT_PENDING_APPROVALS, ask));
+                    }
+                });
     }
 
     private void replay(Message<JsonObject> msg) {

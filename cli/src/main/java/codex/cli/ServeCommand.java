@@ -41,6 +41,9 @@ import picocli.CommandLine.Option;
                 "The API is described in gateway/README.md. Ctrl-C stops the server."})
 public final class ServeCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Mixin
+    ReadyFileOption ready = new ReadyFileOption();
+
     @Option(names = "--host", paramLabel = "HOST", description = "Address to listen on (default 127.0.0.1: this machine only).")
     String host = "127.0.0.1";
 
@@ -172,6 +175,10 @@ public final class ServeCommand implements Callable<Integer> {
                 + " configured identities)");
         System.out.println("ceiling: " + settings.policy().describe());
         System.out.flush();
+        if (!ready.markReady("listening on " + host + ":" + http.actualPort())) {
+            vertx.close();
+            return 1;
+        }
         ServiceCommand.runUntilStopped(vertx);
         return 0;
     }

@@ -26,6 +26,9 @@ public final class ServiceCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
 
+    @Mixin
+    ReadyFileOption ready = new ReadyFileOption();
+
     @Parameters(paramLabel = "SERVICE", arity = "1..*", description = "sandbox, notifier, agent, gateway")
     List<String> names;
 
@@ -60,10 +63,15 @@ public final class ServiceCommand implements Callable<Integer> {
             System.err.println("error: cannot start " + services + " in cluster '" + cluster.name + "': " + why);
             return 1;
         }
-        System.out.println("codex-vertx " + services.toString().toLowerCase(java.util.Locale.ROOT) + " joined cluster '"
+        String readyLine = "codex-vertx " + services.toString().toLowerCase(java.util.Locale.ROOT) + " joined cluster '"
                 + cluster.name + "', ready in " + (System.nanoTime() - startedNanos) / 1_000_000 + " ms (pid "
-                + ProcessHandle.current().pid() + ")");
+                + ProcessHandle.current().pid() + ")";
+        System.out.println(readyLine);
         System.out.flush();
+        if (!ready.markReady(readyLine)) {
+            vertx.close();
+            return 1;
+        }
         runUntilStopped(vertx);
         return 0;
     }

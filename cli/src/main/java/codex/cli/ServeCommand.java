@@ -11,6 +11,7 @@ import codex.gateway.http.HostCheck;
 import codex.gateway.http.Identity;
 import codex.gateway.http.SessionOwners;
 import codex.gateway.http.TokenRegistry;
+import codex.gateway.http.WebLogins;
 import codex.protocol.Json;
 import codex.protocol.ApprovalPolicy;
 import codex.protocol.SessionConfig;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Option;
                 "(identities: user or admin), or the admin token $CODEX_SERVE_TOKEN, else a new random one",
                 "written to $CODEX_HOME/serve.token (0600). [gateway.policy] bounds what clients may ask for.",
                 "Listening on anything but loopback needs configured tokens or $CODEX_SERVE_TOKEN.",
+                "It also serves the web client at / and prints a one-time login link for it.",
                 "The API is described in gateway/README.md. Ctrl-C stops the server."})
 public final class ServeCommand implements Callable<Integer> {
 
@@ -158,8 +160,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         enableAccessLog();
         boolean agentHere = services.contains(Services.Service.AGENT);
+        WebLogins logins = new WebLogins();
         HttpGatewayVerticle http = new HttpGatewayVerticle(request -> sessionFor(request, env, agentHere),
-                limit -> recorded(base.codexHome(), limit), tokens, settings, owners, host, port).withMetrics(metrics)
+                limit -> recorded(base.codexHome(), limit), tokens, settings, owners, logins, host, port).withMetrics(metrics)
                 .withAudit(id -> auditEvents(base.codexHome(), id));
         try {
             Services.deploy(vertx, env, services, base.notifyCommand()).compose(v -> vertx.deployVerticle(http))
@@ -174,6 +177,10 @@ public final class ServeCommand implements Callable<Integer> {
                 + "/api/v1 (admin token: " + tokenSource + "; " + settings.tokens().identities().size()
                 + " configured identities)");
         System.out.println("ceiling: " + settings.policy().describe());
+        String linkHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host.contains(":") ? "[" + host + "]" : host;
+        System.out.println("web client: http://" + linkHost + ":" + http.actualPort() + "/?token="
+                + logins.issueCode(new Identity(ADMIN_SHORTCUT, Identity.Role.ADMIN))
+                + " (logs in as " + ADMIN_SHORTCUT + "; the link works once, for an hour; the login form takes any token)");
         System.out.flush();
         if (!ready.markReady("listening on " + host + ":" + http.actualPort())) {
             vertx.close();

@@ -7,6 +7,7 @@ import codex.gateway.http.HostCheck;
 import codex.gateway.http.Identity;
 import codex.gateway.http.SessionOwners;
 import codex.gateway.http.TokenRegistry;
+import codex.gateway.http.WebLogins;
 import codex.protocol.Event;
 import codex.protocol.Addresses;
 import codex.protocol.BusRequests;
@@ -49,7 +50,8 @@ public class HttpGatewayVerticle extends VerticleBase {
     private static final Logger ACCESS_LOG = Logger.getLogger("codex.gateway.access");
     /** Event-bus addresses never reach an HTTP client: they are internals of the deployment. */
     private static final Pattern BUS_ADDRESS = Pattern.compile("codex\\.[a-z_.]+\\.v1(\\.[\\w-]+)?");
-    private static final String IDENTITY = "codex.identity";
+    static final String IDENTITY = "codex.identity";
+    static final String BROWSER_SESSION = "codex.browser_session";
 
     private final SessionFactory sessions;
     private final RecordedSessions recorded;
@@ -59,6 +61,8 @@ public class HttpGatewayVerticle extends VerticleBase {
     private final HostCheck hostCheck;
     private final String host;
     private final int port;
+    private final WebClient web;
+    private final SessionStates states = new SessionStates();
     private HttpServer server;
     private GatewayClient client;
     private PrometheusMeterRegistry metrics;
@@ -73,6 +77,12 @@ public class HttpGatewayVerticle extends VerticleBase {
      */
     public HttpGatewayVerticle(SessionFactory sessions, RecordedSessions recorded, TokenRegistry tokens,
                                GatewaySettings settings, SessionOwners owners, String host, int port) {
+        this(sessions, recorded, tokens, settings, owners, new WebLogins(), host, port);
+    }
+
+    /** @param logins browser logins of the web client (the caller may issue a login link's code on it) */
+    public HttpGatewayVerticle(SessionFactory sessions, RecordedSessions recorded, TokenRegistry tokens,
+                               GatewaySettings settings, SessionOwners owners, WebLogins logins, String host, int port) {
         if (tokens.isEmpty()) {
             throw new IllegalArgumentException("the HTTP API needs at least one token");
         }
@@ -84,6 +94,7 @@ public class HttpGatewayVerticle extends VerticleBase {
         this.hostCheck = new HostCheck(settings.allowedHosts(), settings.corsOrigins(), host);
         this.host = host;
         this.port = port;
+        this.web = new WebClient(logins, tokens, settings.policy());
     }
 
     /** Serves {@code GET /api/v1/sessions/{id}/audit} from this durable log (without it, the route answers 404). */
@@ -109,6 +120,9 @@ public class HttpGatewayVerticle extends VerticleBase {
                 continue; // handlers for every request (log, host check, token) and the catch-alls
             }
             String path = route.getPath().replaceAll(":(\\w+)", "{$1}");
+            if (!path.startsWith("/api/") && !path.equals("/metrics")) {
+                continue; // the web client's page and assets (gateway/README.md, "Web client")
+            }
             route.methods().forEach(m -> out.add(m.name() + " " + path));
         }
         return out;
@@ -133,6 +147,7 @@ public class HttpGatewayVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         client = new GatewayClient(vertx);
+        vertx.eventBus().<JsonObject>consumer(codex.protocol.Addresses.GATEWAY_EVENTS_IN, m -> states.accept(m.body()));
         router = Router.router(vertx);
         router.route().handler(this::accessLog);
         router.route().handler(this::checkHostAndOrigin);
@@ -157,6 +172,7 @@ public class HttpGatewayVerticle extends VerticleBase {
         if (metrics != null) {
             router.get("/metrics").handler(this::authorize).handler(this::scrape);
         }
+        web.mountPublic(router);
         // path-less, so Vert.x's HTTP meters label each request by its own route pattern alone
         router.route().handler(ctx -> {
             if (ctx.normalizedPath().startsWith("/api/")) {
@@ -165,6 +181,7 @@ public class HttpGatewayVerticle extends VerticleBase {
                 ctx.next();
             }
         });
+        web.mountPrivate(router);
         router.get("/api/v1/sessions/:id/ws").handler(this::webSocket);
         router.post("/api/v1/sessions").handler(jsonBody(this::createSession));
         router.get("/api/v1/sessions").handler(this::listSessions);
@@ -189,7 +206,7 @@ public class HttpGatewayVerticle extends VerticleBase {
             vertx.setPeriodic(every, t -> denyExpiredApprovals());
         }
         server = vertx.createHttpServer().requestHandler(router);
-        return server.listen(port, host);
+        return web.load(vertx).compose(v -> server.listen(port, host));
     }
 
     /** Live is /health; ready means every service answers its ping on the bus (within {@link #READY_TIMEOUT_MS}). */
@@ -260,6 +277,21 @@ public class HttpGatewayVerticle extends VerticleBase {
             given = ctx.request().getParam("access_token"); // EventSource and browsers' WebSocket cannot set headers
         }
         Identity identity = tokens.authenticate(given).orElse(null);
+        if (header == null && identity == null) {
+            // the web client: an HttpOnly cookie from POST /api/v1/login, plus its CSRF header when changing state
+            var method = ctx.request().method();
+            boolean changesState = method != HttpMethod.GET && method != HttpMethod.HEAD && method != HttpMethod.OPTIONS;
+            try {
+                var browser = web.fromCookie(ctx, changesState).orElse(null);
+                if (browser != null) {
+                    identity = browser.identity();
+                    ctx.put(BROWSER_SESSION, browser);
+                }
+            } catch (ApiException e) {
+                error(ctx, e);
+                return;
+            }
+        }
         if (identity == null) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer");
             error(ctx, new ApiException(401, "unauthorized", "missing or wrong token: send Authorization: Bearer <token>"
@@ -279,7 +311,7 @@ public class HttpGatewayVerticle extends VerticleBase {
      * Reads the whole body as JSON whatever its Content-Type (curl -d says form-encoded), with
      * no form parsing, up to {@link #BODY_LIMIT}.
      */
-    private Handler<RoutingContext> jsonBody(java.util.function.BiConsumer<RoutingContext, Object> next) {
+    static Handler<RoutingContext> jsonBody(java.util.function.BiConsumer<RoutingContext, Object> next) {
         return ctx -> {
             var request = ctx.request();
             String length = request.getHeader("Content-Length");
@@ -370,7 +402,7 @@ public class HttpGatewayVerticle extends VerticleBase {
                         JsonObject s = (JsonObject) o;
                         String owner = owners.ownerOf(s.getString("session_id"));
                         if (visible.size() < limit && (identity.isAdmin() || identity.name().equals(owner))) {
-                            visible.add(s.copy().put("owner", owner));
+                            visible.add(s.copy().put("owner", owner).put("state", states.stateOf(s.getString("session_id"))));
                         }
                     }
                     json(ctx, 200, new JsonObject().put("sessions", visible));
@@ -698,7 +730,7 @@ public class HttpGatewayVerticle extends VerticleBase {
         return text.length() > 500 ? text.substring(0, 500) + "…" : text;
     }
 
-    private static void json(RoutingContext ctx, int status, JsonObject body) {
+    static void json(RoutingContext ctx, int status, JsonObject body) {
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }
@@ -709,7 +741,7 @@ public class HttpGatewayVerticle extends VerticleBase {
         return new JsonObject().put("error", new JsonObject().put("code", e.code()).put("message", e.getMessage()));
     }
 
-    private static void error(RoutingContext ctx, ApiException e) {
+    static void error(RoutingContext ctx, ApiException e) {
         json(ctx, e.status(), errorBody(e));
     }
 

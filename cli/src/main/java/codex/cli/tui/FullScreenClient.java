@@ -248,8 +248,10 @@ public final class FullScreenClient {
                     AttributedStyle.RED);
         } else if (msg instanceof EventMsg.TaskComplete) {
             endTurn();
+        } else if (!(msg instanceof EventMsg.ShutdownComplete)) {
+            // a newer agent's event (EventMsg.Unknown) or one without a renderer here: one dimmed line
+            transcript.add(Transcript.Generic.of(msg));
         }
-        // any other event type (newer agents) is not shown
     }
 
     private void endTurn() {

@@ -73,6 +73,69 @@ public final class Transcript {
         }
     }
 
+    /**
+     * An event this client has no renderer for (a newer agent's type, or a known one it does not
+     * draw): one dimmed line, {@code [type] summary}, cut to the width; control characters in what
+     * the agent sent are made visible so they cannot move the cursor or change colours.
+     */
+    public record Generic(String type, String summary) implements Entry {
+        static final int SUMMARY_CHARS = 120;
+
+        public static Generic of(EventMsg msg) {
+            com.fasterxml.jackson.databind.JsonNode json;
+            try {
+                json = msg instanceof EventMsg.Unknown u ? u.raw() : codex.protocol.Json.MAPPER.valueToTree(msg);
+            } catch (RuntimeException e) {
+                json = null;
+            }
+            return new Generic(EventMsg.typeName(msg), summarize(json));
+        }
+
+        /** Top-level fields but type as key=value (scalars as they are, objects and arrays as {…}/[n]). */
+        static String summarize(com.fasterxml.jackson.databind.JsonNode json) {
+            if (json == null || !json.isObject()) {
+                return json == null ? "" : json.toString();
+            }
+            StringBuilder b = new StringBuilder();
+            var fields = json.fields();
+            while (fields.hasNext() && b.length() < SUMMARY_CHARS) {
+                var f = fields.next();
+                if ("type".equals(f.getKey()) || f.getValue().isNull()) {
+                    continue;
+                }
+                var v = f.getValue();
+                String shown = v.isObject() ? "{…}" : v.isArray() ? "[" + v.size() + "]" : v.asText();
+                b.append(b.length() == 0 ? "" : " ").append(f.getKey()).append('=').append(shown);
+            }
+            String s = visible(b.toString());
+            return s.length() > SUMMARY_CHARS ? s.substring(0, SUMMARY_CHARS - 1) + "…" : s;
+        }
+
+        static String visible(String s) {
+            StringBuilder b = new StringBuilder(s.length());
+            s.codePoints().forEach(c -> {
+                if (c == '\n' || c == '\r' || c == '\t') {
+                    b.append(' ');
+                } else if (Character.isISOControl(c)) {
+                    b.append('?');
+                } else {
+                    b.appendCodePoint(c);
+                }
+            });
+            return b.toString();
+        }
+
+        public List<AttributedString> lines(int width, Render r, boolean expanded) {
+            String line = "[" + visible(type) + "]" + (summary.isEmpty() ? "" : " " + summary);
+            AttributedString a = new AttributedString(line, r.dim());
+            if (a.columnLength() > width) {
+                a = new AttributedStringBuilder().append(a.columnSubSequence(0, Math.max(0, width - 1)))
+                        .style(r.dim()).append("…").toAttributedString();
+            }
+            return List.of(a);
+        }
+    }
+
     public static final class Command implements Entry {
         final List<String> command;
         final boolean sandboxed;

@@ -105,4 +105,23 @@ class RenderTest {
         assertEquals(List.of("", "› please fix", "  the failing", "  build now"), shown);
         assertFalse(shown.stream().anyMatch(l -> l.length() > 16));
     }
+
+    @Test
+    void eventsWithoutARendererAreOneDimmedLineThatCannotBreakTheScreen() throws Exception {
+        var raw = codex.protocol.Json.MAPPER.readTree(
+                "{\"type\":\"plan_update\",\"explanation\":\"step one\\n\\u001b[2J\\u001b[31mred\",\"plan\":[{\"step\":\"a\"},{\"step\":\"b\"}],"
+                        + "\"note\":null,\"n\":3}");
+        var entry = Transcript.Generic.of(new EventMsg.Unknown("plan_update", raw));
+        List<AttributedString> wide = entry.lines(80, colour, false);
+        assertEquals(List.of("[plan_update] explanation=step one ?[2J?[31mred plan=[2] n=3"), text(wide));
+        assertEquals(AttributedStyle.DEFAULT.faint().getStyle(), wide.get(0).styleAt(0).getStyle());
+        List<AttributedString> narrow = entry.lines(20, colour, false);
+        assertEquals(1, narrow.size());
+        assertEquals("[plan_update] expla…", narrow.get(0).toString());
+        assertFalse(narrow.get(0).toAnsi().contains("[2J"), "no escape sequence reaches the terminal");
+        // a known event this client draws nothing for is shown the same way
+        var known = Transcript.Generic.of(new EventMsg.ApprovalResolved("ap-1", "call_1", "denied", null, "timed out"));
+        assertEquals(List.of("[approval_resolved] approval_id=ap-1 call_id=call_1 decision=denied reason=timed out"),
+                text(known.lines(100, colour, false)));
+    }
 }

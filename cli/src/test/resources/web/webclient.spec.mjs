@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import net from 'node:net';
 
 const env = process.env;
 const { chromium } = createRequire(path.join(env.PLAYWRIGHT, 'package.json'))('playwright-core');
@@ -16,6 +17,23 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync'],
 });
+// A TCP proxy in front of the server whose connections the test can cut, to play a network drop.
+const target = new URL(env.BASE);
+const piped = new Set();
+let down = false;
+const proxy = net.createServer((client) => {
+  if (down) { client.destroy(); return; }
+  const upstream = net.connect(Number(target.port), target.hostname);
+  const close = () => { client.destroy(); upstream.destroy(); piped.delete(client); piped.delete(upstream); };
+  piped.add(client); piped.add(upstream);
+  client.pipe(upstream); upstream.pipe(client);
+  for (const s of [client, upstream]) { s.on('error', close); s.on('close', close); }
+});
+await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+const flakyBase = `http://127.0.0.1:${proxy.address().port}`;
+const dropNetwork = () => { down = true; for (const s of piped) s.destroy(); };
+const restoreNetwork = () => { down = false; };
+
 const step = (name) => console.log(`ok: ${name}`);
 const shot = (page, name) => page.screenshot({ path: path.join(env.SHOTS, `${name}.png`), fullPage: false });
 const errors = [];
@@ -180,7 +198,8 @@ try {
   await send(page, 'second file');
   await other.waitForSelector('.approval[data-kind=exec][data-call=c2][data-state=pending]', { timeout: T });
   await page.waitForSelector('.approval[data-kind=exec][data-call=c2][data-state=pending]', { timeout: T });
-  await other.click('.approval[data-call=c2] button[data-decision=approved]');
+  await other.focus('.approval[data-call=c2] button[data-decision=approved]');
+  await other.keyboard.press('Enter'); // keyboard alone
   await page.waitForSelector('.approval[data-call=c2][data-state=resolved]', { timeout: T });
   await waitText(page, '.approval[data-call=c2]', 'another client');
   await page.waitForSelector('.cmd[data-call=c2][data-state=ok]', { timeout: T });
@@ -223,6 +242,60 @@ try {
   await shot(page, '09-wide');
   step('usable at 375 px');
 
+  // 11. A network drop mid-answer: "reconnecting…", then the missed events replayed once; autoscroll
+  // stops when the reader scrolls up.
+  const flaky = await newPage();
+  await flaky.goto(flakyBase + '/');
+  await flaky.fill('#token', env.TOKEN);
+  await flaky.press('#token', 'Enter');
+  await flaky.waitForSelector('#sessions', { timeout: T });
+  await flaky.goto(`${flakyBase}/sessions/${sessionId}`);
+  await waitText(flaky, '#transcript .agent', 'second done');
+  await flaky.waitForSelector('#connection[data-state=live]', { timeout: T });
+  await flaky.fill('#composer-input', 'tell me more');
+  await flaky.press('#composer-input', 'Shift+Enter');
+  await flaky.type('#composer-input', 'in two parts');
+  assert.equal(await flaky.inputValue('#composer-input'), 'tell me more\nin two parts', 'Shift+Enter is a newline');
+  await flaky.press('#composer-input', 'Enter');
+  await waitText(flaky, '#transcript .agent', 'Part one.');
+  await flaky.$eval('#transcript', (t) => { t.scrollTop = 0; t.dispatchEvent(new Event('scroll')); });
+  dropNetwork();
+  await flaky.waitForSelector('#connection[data-state=reconnecting]', { timeout: T });
+  await shot(flaky, '10-reconnecting');
+  await flaky.waitForTimeout(2500); // the rest of the answer and the turn's end happen meanwhile
+  restoreNetwork();
+  await flaky.waitForSelector('#connection[data-state=live]', { timeout: T });
+  await waitText(flaky, '#transcript .agent', 'Part one. Part two.');
+  await waitText(flaky, '#transcript .turn-end', 'Turn complete');
+  await page.waitForFunction(() => [...document.querySelectorAll('#transcript .agent')].some((a) => a.innerText.includes('Part two.')), null, { timeout: T });
+  // prompts and approval outcomes read differently in a browser that did not send or answer them
+  const agentTexts = (p) => p.$$eval('#transcript > *', (els) => els.map((e) => (e.matches('.prompt, .approval')
+    ? [e.className.split(' ')[0], e.dataset.call || e.dataset.submission || ''] : [e.className, e.innerText.trim()])));
+  assert.deepEqual(await agentTexts(flaky), await agentTexts(page), 'after the drop: every event once, none missing');
+  assert.equal(await flaky.$$eval('#transcript .prompt', (ps) => ps[ps.length - 1].innerText), 'tell me more\nin two parts');
+  assert.ok(await flaky.$eval('#transcript', (t) => t.scrollTop < 50), 'scrolled up: new output does not pull the view down');
+  assert.ok(await flaky.locator('.jump').isVisible(), 'a jump-to-latest button instead');
+  await flaky.click('.jump');
+  assert.ok(await flaky.$eval('#transcript', (t) => t.scrollHeight - t.scrollTop - t.clientHeight < 40), 'the button jumps to the end');
+  step('network drop: reconnecting shown, replay without duplicates or gaps; autoscroll stops on scroll-up');
+
+  // 12. Queue a prompt while a turn runs, then interrupt the turn: the queued prompt runs next.
+  await send(page, 'long task');
+  await waitText(page, '#transcript .agent', 'Working on the long task');
+  await send(page, 'queued prompt');
+  await waitText(page, '#transcript .prompt.queued', 'queued');
+  await shot(page, '11-queued');
+  await page.focus('#interrupt');
+  await page.keyboard.press('Enter');
+  await waitText(page, '#transcript .turn-end', 'Turn interrupted');
+  await waitText(page, '#transcript .agent', 'queued answer');
+  assert.equal(await page.locator('#transcript .prompt.queued').count(), 0);
+  await page.waitForSelector('#session-state[data-state=idle]', { timeout: T });
+  const last = await page.$$eval('#transcript .prompt', (ps) => ps.slice(-2).map((p) => p.innerText.trim()));
+  assert.deepEqual(last, ['long task', 'queued prompt']);
+  assert.doesNotMatch(await page.locator('#transcript').innerText(), /never seen/);
+  step('a prompt queued while a turn runs; interrupt; the queued prompt runs next');
+
   assert.deepEqual(errors, [], 'no script errors in the pages');
   step('all steps');
 } catch (e) {
@@ -230,5 +303,6 @@ try {
   for (const err of errors) console.log(err);
   process.exitCode = 1;
 } finally {
+  proxy.close();
   await browser.close();
 }

@@ -119,7 +119,10 @@ class WebClientBrowserTest {
                 sse(toolCalls("r3", List.of(shellCall("p1", "apply_patch", patch)))),
                 sse(textResponse("r4", "ok, leaving a.txt alone")),
                 sse(toolCalls("r5", List.of(shellCall("c2", "bash", "-c", "echo second > second.txt")))),
-                sse(textResponse("r6", "second done")));
+                sse(textResponse("r6", "second done")),
+                slowText("r7", "Part one. ", 1500, "Part two."),
+                slowText("r8", "Working on the long task", 30_000, " (never seen: interrupted)"),
+                sse(textResponse("r9", "queued answer")));
         Path shots = Path.of("target", "web-screenshots").toAbsolutePath();
         Files.createDirectories(shots);
         try (var model = new FakeModelServer(script)) {

@@ -169,6 +169,15 @@ class ServeEndToEndTest {
             await(frames, type("session_configured"), seen);
             ws.sendText("{\"id\":\"w1\",\"op\":{\"type\":\"no_such_op\"}}", true).get(5, TimeUnit.SECONDS);
             await(frames, f -> f.containsKey("error"), seen);
+            // approval answers over the WebSocket go through the inbox too: without an approval_id, refused
+            ws.sendText("{\"id\":\"w1b\",\"op\":{\"type\":\"exec_approval\",\"call_id\":\"call_0\",\"decision\":\"approved\"}}",
+                    true).get(5, TimeUnit.SECONDS);
+            JsonObject noId = await(frames, f -> f.containsKey("error"), seen);
+            assertTrue(noId.getJsonObject("error").getString("message").contains("approval_id"), noId.encode());
+            ws.sendText("{\"id\":\"w1c\",\"op\":{\"type\":\"exec_approval\",\"call_id\":\"call_0\",\"approval_id\":\"apr_none\",\"decision\":\"approved\"}}",
+                    true).get(5, TimeUnit.SECONDS);
+            JsonObject unknown = await(frames, f -> f.containsKey("error"), seen);
+            assertEquals("not_found", unknown.getJsonObject("error").getString("code"), unknown.encode());
             ws.sendText(new JsonObject().put("id", "w2").put("op", new JsonObject().put("type", "user_input")
                     .put("items", List.of(new JsonObject().put("type", "text").put("text", "hi")))).encode(), true)
                     .get(5, TimeUnit.SECONDS);

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
                 "Without a command: a conversation in this terminal, asking before it acts as the approval policy says.",
                 "Config: $CODEX_HOME/config.toml (default ~/.codex)."},
         subcommands = {ExecCommand.class, SandboxCliCommand.class, DebugCommand.class, ApplyPatchCliCommand.class,
-                ResumePickerCommand.class, ServeCommand.class, McpClientCommand.class, ServiceCommand.class, CdsTrainingCommand.class,
+                ResumePickerCommand.class, ServeCommand.class, McpCommand.class, McpClientCommand.class, ServiceCommand.class, CdsTrainingCommand.class,
                 LoginCommand.class, LoginCommand.Logout.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class CodexMain implements java.util.concurrent.Callable<Integer> {
 

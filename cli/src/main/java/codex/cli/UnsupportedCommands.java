@@ -21,8 +21,6 @@ final class UnsupportedCommands {
     static {
         HINTS.put("agents", "`codex resume` lists the recorded sessions and continues one");
         HINTS.put("review", "ask for a review as a task: codex exec \"review the uncommitted changes\"");
-        HINTS.put("mcp", "MCP servers are not supported by this build");
-        HINTS.put("mcp-server", "the HTTP API: codex serve (see gateway/README.md)");
         HINTS.put("plugin", "there are no plugins; AGENTS.md files carry project instructions");
         HINTS.put("app-server", "the HTTP API: codex serve (see gateway/README.md)");
         HINTS.put("remote-control", "the HTTP API: codex serve (see gateway/README.md)");

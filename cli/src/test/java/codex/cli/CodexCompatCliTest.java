@@ -45,7 +45,7 @@ class CodexCompatCliTest {
     @Test
     void codexSubcommandsWeLackAnswerWithWhatToUseAndNeverReachTheModel() throws Exception {
         try (var server = new FakeModelServer(List.of(sse(textResponse("r1", "a review"))))) {
-            for (String name : List.of("review", "apply", "cloud", "mcp", "app-server", "fork", "features")) {
+            for (String name : List.of("review", "apply", "cloud", "plugin", "app-server", "fork", "features")) {
                 var r = CodexProcess.run(work, env(server), null, name, "--some-flag", "arg");
                 assertEquals(2, r.exitCode(), name + ": " + r.stderr());
                 assertTrue(r.stderr().contains("'codex " + name + "' is not supported by codex-vertx: use "), r.stderr());

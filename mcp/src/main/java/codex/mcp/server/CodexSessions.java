@@ -1,0 +1,22 @@
+package codex.mcp.server;
+
+import codex.protocol.Event;
+import codex.protocol.Submission;
+import io.vertx.core.Future;
+import java.util.function.Consumer;
+
+/**
+ * What the MCP server needs from Codex, the way any front end uses the gateway. Called on the
+ * server's Vert.x context; events are delivered there too, each session's in order.
+ */
+public interface CodexSessions {
+
+    /**
+     * Opens a session with the call's settings on top of the server's config and follows its events
+     * from the first. Fails with a message for the client (bad cwd, missing API key, …).
+     */
+    Future<String> open(CodexToolCall call, Consumer<Event> events);
+
+    /** Sends a submission to a session this server opened. */
+    Future<Void> submit(String sessionId, Submission submission);
+}

@@ -32,6 +32,18 @@ class GatewaySettingsTest {
     }
 
     @Test
+    void theApprovalTimeoutIsWholeSecondsOrAbsent() {
+        assertEquals(0, GatewaySettings.parse(new JsonObject(), "config.toml").approvalTimeoutSeconds());
+        assertEquals(90, GatewaySettings.parse(new JsonObject().put("approval_timeout_seconds", 90), "config.toml")
+                .approvalTimeoutSeconds());
+        for (Object bad : new Object[]{0, -5, 1.5, "60"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GatewaySettings.parse(
+                    new JsonObject().put("approval_timeout_seconds", bad), "config.toml"));
+            assertTrue(e.getMessage().contains("approval_timeout_seconds"), e.getMessage());
+        }
+    }
+
+    @Test
     void mistakesInTheTableAreRefusedNamingTheKey() {
         for (var bad : java.util.List.of(
                 new JsonObject().put("polcy", new JsonObject()),

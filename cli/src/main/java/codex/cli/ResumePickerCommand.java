@@ -1,8 +1,15 @@
 package codex.cli;
 
 import codex.agent.rollout.RolloutFiles;
+import codex.agent.rollout.RolloutLookupException;
+import codex.agent.rollout.RolloutReader;
+import codex.cli.tui.FullScreenClient;
+import codex.protocol.ApprovalPolicy;
+import codex.protocol.Event;
+import codex.protocol.Json;
 import codex.config.ConfigLoader;
 import codex.config.ConfigOptions;
+import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -11,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,8 +27,10 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "resume", mixinStandardHelpOptions = true,
         description = {"List recorded sessions (newest first) and continue one.",
-                "With no SESSION_ID it lists them; in a terminal it then asks which one and for the next prompt.",
-                "The session continues headless, as `codex exec resume` does (approval policy: never)."})
+                "With no SESSION_ID it lists them; in a terminal it then asks which one.",
+                "In a terminal the session opens in the full-screen client with its recorded transcript",
+                "(approval policy from the config, as for `codex`); otherwise it continues headless with PROMPT,",
+                "as `codex exec resume` does (approval policy: never)."})
 public final class ResumePickerCommand implements Callable<Integer> {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
@@ -42,8 +52,15 @@ public final class ResumePickerCommand implements Callable<Integer> {
     @Option(names = "--full-auto", description = "As for exec: let the agent write in the workdir and $TMPDIR.")
     boolean fullAuto;
 
+    @Option(names = "--line-mode", description = "Continue headless (as `codex exec resume`) even in a terminal.")
+    boolean lineMode;
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
+        boolean fullScreen = !lineMode && System.console() != null;
+        if (fullScreen && (sessionId != null || last)) {
+            return fullScreen(last ? null : sessionId, last && prompt == null ? sessionId : prompt);
+        }
         if (sessionId != null || last) {
             return exec().execute(last && prompt == null ? sessionId : prompt, last ? null : sessionId, last);
         }
@@ -87,6 +104,9 @@ public final class ResumePickerCommand implements Callable<Integer> {
             System.err.println("error: pick a number from 1 to " + sessions.size());
             return 2;
         }
+        if (fullScreen) {
+            return fullScreen(sessions.get(n - 1).sessionId(), null);
+        }
         System.out.print("Next prompt: ");
         System.out.flush();
         String next = in.readLine();
@@ -94,6 +114,40 @@ public final class ResumePickerCommand implements Callable<Integer> {
             return 0;
         }
         return exec().execute(next, sessions.get(n - 1).sessionId(), false);
+    }
+
+    /** Opens the session in the full-screen client, its recorded events drawn as the transcript. */
+    private int fullScreen(String idOrPrefix, String firstPrompt) throws Exception {
+        SessionSetup.Result setup = SessionSetup.prepare(new SessionSetup.Options(null, skipGitRepoCheck, List.of(), null, null,
+                List.of(), fullAuto, fullAuto ? ApprovalPolicy.ON_FAILURE : null, "codex resume"), System.getenv(), System.err, false);
+        if (setup.exitCode() != 0) {
+            return setup.exitCode();
+        }
+        String id;
+        List<FullScreenClient.Recorded> steps = new ArrayList<>();
+        try {
+            id = SessionLookup.resolve(setup.config().codexHome(), idOrPrefix, setup.cwd());
+            RolloutReader.Rollout rollout = RolloutReader.read(new RolloutFiles(setup.config().codexHome()).find(id));
+            for (var record : rollout.records()) {
+                try {
+                    if ("item".equals(record.getString("type")) && record.getValue("item") instanceof JsonObject item) {
+                        String prompt = RolloutFiles.userPromptText(item);
+                        if (prompt != null) {
+                            steps.add(new FullScreenClient.Recorded(prompt, null));
+                        }
+                    } else if ("event".equals(record.getString("type")) && record.getValue("event") instanceof JsonObject event) {
+                        steps.add(new FullScreenClient.Recorded(null, Json.fromJson(event, Event.class)));
+                    }
+                } catch (RuntimeException e) {
+                    // a record this build cannot read is left out of the transcript, not fatal
+                }
+            }
+        } catch (IllegalArgumentException | RolloutLookupException | IOException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+        return new FullScreenClient(setup.session(), !setup.config().hideAgentReasoning(), id)
+                .withRecorded(steps).run(firstPrompt);
     }
 
     private ExecCommand exec() {

@@ -81,6 +81,10 @@ public final class FullScreenClient {
     private int pagerTop;
     private boolean quit;
     private int submissions;
+    private List<Recorded> recorded = List.of();
+
+    /** One step of a recorded session, in rollout order: a user prompt, or an event. */
+    public record Recorded(String prompt, Event event) { }
 
     private final StringBuilder composer = new StringBuilder();
     private int cursor;
@@ -93,6 +97,36 @@ public final class FullScreenClient {
         this.resumeSessionId = resumeSessionId;
         String noColor = System.getenv("NO_COLOR");
         this.render = new Render(noColor == null || noColor.isEmpty());
+    }
+
+    /**
+     * The resumed session's recorded events (from its rollout): drawn as the transcript before the
+     * session opens. The agent does not send them again; it carries on after the last one.
+     */
+    public FullScreenClient withRecorded(List<Recorded> steps) {
+        this.recorded = List.copyOf(steps);
+        return this;
+    }
+
+    /** Replays recorded events into the transcript: what they showed then, nothing waiting now. */
+    void replay(List<Recorded> steps) {
+        if (steps.isEmpty()) {
+            return;
+        }
+        synchronized (lock) {
+            for (Recorded step : steps) {
+                if (step.prompt() != null) {
+                    streaming = null;
+                    transcript.add(new Transcript.Prompt(step.prompt()));
+                } else {
+                    apply(step.event());
+                }
+            }
+            commands.values().forEach(Transcript.Command::killed);
+            endTurn();
+            hint = null;
+            note("· resumed session " + resumeSessionId + " · recorded above", -1);
+        }
     }
 
     public int run(String firstPrompt) throws Exception {
@@ -122,6 +156,7 @@ public final class FullScreenClient {
         });
         try {
             note("codex-vertx · " + config.cwd() + " · type a task, Enter sends, Ctrl-J new line, / for commands", -1);
+            replay(recorded);
             render();
             if (!openSession(resumeSessionId)) {
                 return 1;

@@ -183,4 +183,33 @@ class TmuxScreenTest {
             assertFalse(Files.exists(work.resolve("late.txt")));
         }
     }
+
+    @Test
+    void resumeOpensTheRecordedSessionWithItsTranscript() throws Exception {
+        Path work = repo();
+        String sessionId;
+        try (var first = new FakeModelServer(List.of(
+                sse(toolCalls("r1", List.of(shellCall("c1", "bash", "-c", "echo from-the-first-run")))),
+                sse(textResponse("r2", "The earlier answer is **42**."))))) {
+            var r = CodexProcess.run(work, java.util.Map.of("OPENAI_API_KEY", "k", "OPENAI_BASE_URL", first.baseUrl(),
+                    "CODEX_HOME", tmp.resolve("home").toString()), null, "exec", "--json=seed", "--full-auto", "what is the answer");
+            assertEquals(0, r.exitCode(), r.stderr());
+            sessionId = new io.vertx.core.json.JsonObject(r.stdoutLines().get(0)).getString("session_id");
+        }
+        try (var second = new FakeModelServer(List.of(sse(textResponse("r3", "Still 42, now with tests."))))) {
+            start(second, work, 80, 30, "resume", sessionId.substring(0, 8));
+            String s = waitFor("the recorded transcript", x -> x.contains("The earlier answer is 42."));
+            assertTrue(s.contains("› what is the answer"), s);
+            assertTrue(s.contains("ran bash -c 'echo from-the-first-run'") && s.contains("| from-the-first-run"), s);
+            assertTrue(s.contains("resumed session " + sessionId + " · recorded above"), s);
+            assertTrue(s.contains("idle"), "nothing runs until asked: " + s);
+            assertEquals(0, second.requests().size());
+            type("add tests");
+            waitFor("the new answer", x -> x.contains("Still 42, now with tests.") && x.contains("idle"));
+            String input = second.requests().get(0).getJsonArray("input").encode();
+            assertTrue(input.contains("what is the answer") && input.contains("add tests"), "the model has the history: " + input);
+            keys("C-d");
+            waitFor("exit", x -> x.contains("EXITED 0"));
+        }
+    }
 }

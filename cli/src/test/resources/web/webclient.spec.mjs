@@ -201,7 +201,7 @@ try {
   await other.focus('.approval[data-call=c2] button[data-decision=approved]');
   await other.keyboard.press('Enter'); // keyboard alone
   await page.waitForSelector('.approval[data-call=c2][data-state=resolved]', { timeout: T });
-  await waitText(page, '.approval[data-call=c2]', 'another client');
+  await waitText(page, '.approval[data-call=c2]', 'Approved by serve-admin');
   await page.waitForSelector('.cmd[data-call=c2][data-state=ok]', { timeout: T });
   await waitText(page, '#transcript .agent', 'second done');
   await page.waitForFunction(() => !document.title.startsWith('('), null, { timeout: T });
@@ -295,6 +295,33 @@ try {
   assert.deepEqual(last, ['long task', 'queued prompt']);
   assert.doesNotMatch(await page.locator('#transcript').innerText(), /never seen/);
   step('a prompt queued while a turn runs; interrupt; the queued prompt runs next');
+
+  // 13. A second session asks while the first is open: the count in the title, answered from the inbox panel.
+  await page.click('#new-session-button');
+  await page.fill('#ns-cwd', env.WORK);
+  await page.selectOption('#ns-policy', 'unless-allow-listed');
+  await page.check('#new-session input[value=disk-full-read-access]');
+  await page.click('#new-session button[type=submit]');
+  await page.waitForURL((u) => /\/sessions\/[\w-]+$/.test(u.pathname) && !u.pathname.endsWith(sessionId), { timeout: T });
+  const secondId = page.url().split('/').pop();
+  await page.waitForSelector('#connection[data-state=live]', { timeout: T });
+  await send(page, 'third file');
+  await page.waitForSelector('.approval[data-call=c3][data-state=pending]', { timeout: T });
+  await page.click(`#sessions a[data-session="${sessionId}"]`);
+  await page.waitForURL((u) => u.pathname.endsWith(sessionId), { timeout: T });
+  await page.waitForFunction(() => document.title.startsWith('(1)'), null, { timeout: T });
+  await page.click('.inbox');
+  await page.waitForSelector('#inbox-panel button[data-decision=approved]', { timeout: T });
+  await waitText(page, '#inbox-panel', 'echo third > third.txt');
+  await shot(page, '12-inbox');
+  await page.click('#inbox-panel button[data-decision=approved]');
+  await waitText(page, '#inbox-panel', 'Nothing is waiting');
+  await page.waitForFunction(() => !document.title.startsWith('('), null, { timeout: T });
+  await page.waitForFunction((id) => document.querySelector('#sessions a')?.dataset.session === id, secondId, { timeout: T });
+  await page.click(`#sessions a[data-session="${secondId}"]`);
+  await waitText(page, '#transcript .agent', 'third done');
+  await waitText(page, '.approval[data-call=c3]', 'Approved by serve-admin');
+  step('an approval of another session answered from the inbox panel; the newest session first in the list');
 
   assert.deepEqual(errors, [], 'no script errors in the pages');
   step('all steps');

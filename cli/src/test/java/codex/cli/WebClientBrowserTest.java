@@ -122,7 +122,9 @@ class WebClientBrowserTest {
                 sse(textResponse("r6", "second done")),
                 slowText("r7", "Part one. ", 1500, "Part two."),
                 slowText("r8", "Working on the long task", 30_000, " (never seen: interrupted)"),
-                sse(textResponse("r9", "queued answer")));
+                sse(textResponse("r9", "queued answer")),
+                sse(toolCalls("r10", List.of(shellCall("c3", "bash", "-c", "echo third > third.txt")))),
+                sse(textResponse("r11", "third done")));
         Path shots = Path.of("target", "web-screenshots").toAbsolutePath();
         Files.createDirectories(shots);
         try (var model = new FakeModelServer(script)) {
@@ -175,6 +177,7 @@ class WebClientBrowserTest {
                 assertEquals("from-browser\n", Files.readString(work.resolve("made.txt")), "approved from the card: the command ran");
                 assertEquals("one\ntwo\n", Files.readString(work.resolve("a.txt")), "denied after seeing the diff: not patched");
                 assertEquals("second\n", Files.readString(work.resolve("second.txt")), "approved from the second browser");
+                assertEquals("third\n", Files.readString(work.resolve("third.txt")), "approved from the inbox panel");
                 String log = Files.readString(tmp.resolve("serve.err"));
                 assertFalse(log.contains(TOKEN) || log.contains(link.substring(link.indexOf("token=") + 6)),
                         "neither the token nor the login code reaches the log");

@@ -204,7 +204,8 @@ async function refreshInbox() {
       const data = await api('GET', '/approvals');
       items = (data.approvals || data.pending || []).map((a) => ({
         session_id: a.session_id, id: a.id || a.approval_id, kind: a.kind,
-        summary: a.command ? [].concat(a.command).join(' ') : a.kind === 'patch' ? 'patch' : (a.reason || a.kind || ''),
+        summary: a.command ? commandText(a.command)
+          : a.kind === 'patch' ? `patch: ${Object.keys(a.changes || {}).map((f) => f.split('/').pop()).join(', ')}` : (a.reason || a.kind || ''),
       }));
       inboxFromServer = true;
     } catch (e) {
@@ -248,7 +249,17 @@ function fillInbox(panel) {
   panel.replaceChildren(h('h2', { text: 'Approvals waiting' }),
     inboxItems.length ? h('ul', null, inboxItems.map((a) => h('li', null,
       h('a', { href: `/sessions/${a.session_id}`, 'data-nav': true, onclick: () => panel.remove() },
-        h('code', { text: a.summary || a.session_id }))))) : h('p.empty', { text: 'Nothing is waiting for you.' }));
+        h('code', { text: a.summary || a.session_id })),
+      a.id ? h('div.decisions', { role: 'group', 'aria-label': 'Decision' }, DECISIONS.slice(0, 3).map(([decision, label, cls]) =>
+        h('button' + (cls ? '.' + cls : ''), { type: 'button', 'data-approval': a.id, 'data-decision': decision, text: label, onclick: async (e) => {
+          e.currentTarget.disabled = true;
+          try {
+            await api('POST', `/approvals/${encodeURIComponent(a.id)}`, { decision });
+          } catch (err) {
+            if (err.status !== 409) { e.currentTarget.parentNode.append(h('span.alert', { text: err.message })); return; }
+          }
+          refreshInbox();
+        } }))) : null))) : h('p.empty', { text: 'Nothing is waiting for you.' }));
 }
 
 // ---- new session -------------------------------------------------------------------------
@@ -632,7 +643,7 @@ class SessionView {
     const decision = DECIDED[msg.decision] || msg.decision || 'Settled';
     let outcome;
     if (card.decided && card.decided === msg.decision) outcome = DECIDED[card.decided];
-    else if (msg.decided_by) outcome = `${decision} (answered from another client by ${msg.decided_by})`;
+    else if (msg.decided_by) outcome = `${decision} by ${msg.decided_by}`;
     else outcome = `${decision}${msg.reason ? `: ${msg.reason}` : ''}`;
     this.resolveCard(card, outcome);
   }

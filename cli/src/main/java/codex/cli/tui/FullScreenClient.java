@@ -73,7 +73,6 @@ public final class FullScreenClient {
     private boolean running;
     private long turnStartedNanos;
     private long tokensUsed;
-    private boolean expanded;
     private int scrollBack;
     private String hint;
     private long lastIdleCtrlC;
@@ -495,7 +494,14 @@ public final class FullScreenClient {
                         setComposer(matches.get(0) + " ");
                     }
                 }
-                case "expand" -> expanded = !expanded;
+                case "expand" -> {
+                    Transcript.Command last = Transcript.lastCommand(transcript);
+                    if (last == null) {
+                        hint = "no command output to expand yet";
+                    } else {
+                        last.toggleExpanded();
+                    }
+                }
                 case "page-up" -> scrollBack += Math.max(1, rows / 2);
                 case "page-down" -> scrollBack = Math.max(0, scrollBack - Math.max(1, rows / 2));
                 case "redraw" -> display.clear();
@@ -574,7 +580,7 @@ public final class FullScreenClient {
                 StringBuilder b = new StringBuilder("Commands (never sent to the model):");
                 SLASH_COMMANDS.forEach((c, d) -> b.append("\n  ").append(String.format("%-13s", c)).append(d));
                 b.append("\nKeys: Enter send · Ctrl-J new line · ↑/↓ history · Ctrl-C interrupt (twice on an empty prompt: quit)"
-                        + " · Ctrl-D quit · Ctrl-O show all command output · PgUp/PgDn scroll"
+                        + " · Ctrl-D quit · Ctrl-O expand/collapse the last command's output · PgUp/PgDn scroll"
                         + "\nApprovals: y yes · a yes for this session · n no · Esc/q abort the turn");
                 info(b.toString());
             }
@@ -790,7 +796,7 @@ public final class FullScreenClient {
         int transcriptRows = Math.max(0, rows - bottom.size() - 1);
         List<AttributedString> lines = new ArrayList<>();
         for (Transcript.Entry e : transcript) {
-            lines.addAll(e.lines(cols, render, expanded));
+            lines.addAll(e.lines(cols, render, false));
         }
         int maxBack = Math.max(0, lines.size() - transcriptRows);
         scrollBack = Math.min(scrollBack, maxBack);

@@ -73,6 +73,16 @@ public final class Transcript {
         }
     }
 
+    /** The last command in the transcript (the one Ctrl-O expands), or null. */
+    static Command lastCommand(List<Entry> entries) {
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            if (entries.get(i) instanceof Command c) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     /**
      * An event this client has no renderer for (a newer agent's type, or a known one it does not
      * draw): one dimmed line, {@code [type] summary}, cut to the width; control characters in what
@@ -143,6 +153,8 @@ public final class Transcript {
         Integer exitCode;
         long durationMs;
         boolean killed;
+        /** This command's whole output is shown instead of its tail (Ctrl-O on the last command). */
+        boolean expanded;
 
         public Command(List<String> command, boolean sandboxed) {
             this.command = command;
@@ -159,6 +171,10 @@ public final class Transcript {
             if (output.length() == 0) {
                 output.append(stdout == null ? "" : stdout).append(stderr == null ? "" : stderr);
             }
+        }
+
+        public void toggleExpanded() {
+            expanded = !expanded;
         }
 
         public void killed() {
@@ -192,12 +208,16 @@ public final class Transcript {
             out.addAll(Render.wrap(head.toAttributedString(), width, "", true));
             String[] lines = output.toString().split("\n");
             int total = output.length() == 0 ? 0 : lines.length;
-            int from = expanded ? 0 : Math.max(0, total - OUTPUT_TAIL_LINES);
+            boolean all = expanded || this.expanded;
+            int from = all ? 0 : Math.max(0, total - OUTPUT_TAIL_LINES);
             if (from > 0) {
-                out.add(new AttributedString("  … " + from + " earlier lines (Ctrl-O shows all)", r.dim()));
+                out.add(new AttributedString("  … " + from + " earlier lines (Ctrl-O on the last command shows all)", r.dim()));
             }
             for (int i = from; i < total; i++) {
                 out.addAll(Render.wrap(new AttributedString(lines[i], r.dim()), width, "  | ", false));
+            }
+            if (this.expanded && total > OUTPUT_TAIL_LINES) {
+                out.add(new AttributedString("  (all " + total + " lines; Ctrl-O shows the tail again)", r.dim()));
             }
             return out;
         }

@@ -84,7 +84,7 @@ class RenderTest {
         c.end(0, 1500, "", "");
         List<String> shown = text(c.lines(80, colour, false));
         assertTrue(shown.get(1).startsWith("✓ ran bash -c 'seq 8'  1.5s"), shown.toString());
-        assertTrue(shown.contains("  … 3 earlier lines (Ctrl-O shows all)"), shown.toString());
+        assertTrue(shown.contains("  … 3 earlier lines (Ctrl-O on the last command shows all)"), shown.toString());
         assertTrue(shown.contains("  | 8") && !shown.contains("  | 3"), shown.toString());
         assertTrue(text(c.lines(80, colour, true)).contains("  | 1"), "expanded shows everything");
         Transcript.Command failed = new Transcript.Command(List.of("false"), false);
@@ -123,5 +123,32 @@ class RenderTest {
         var known = Transcript.Generic.of(new EventMsg.ApprovalResolved("ap-1", "call_1", "denied", null, "timed out"));
         assertEquals(List.of("[approval_resolved] approval_id=ap-1 call_id=call_1 decision=denied reason=timed out"),
                 text(known.lines(100, colour, false)));
+    }
+
+    @Test
+    void ctrlOExpandsAndCollapsesOnlyTheLastCommand() {
+        Transcript.Command first = new Transcript.Command(List.of("seq", "8"), true);
+        first.output("1\n2\n3\n4\n5\n6\n7\n8\n");
+        first.end(0, 10, "", "");
+        Transcript.Command last = new Transcript.Command(List.of("seq", "11", "18"), true);
+        last.output("11\n12\n13\n14\n15\n16\n17\n18\n");
+        last.end(0, 10, "", "");
+        List<Transcript.Entry> entries = List.of(first, new Transcript.Note("between", -1), last, new Transcript.Note("after", -1));
+        assertTrue(Transcript.lastCommand(entries) == last);
+        assertTrue(Transcript.lastCommand(List.of(new Transcript.Note("none", -1))) == null);
+
+        Transcript.lastCommand(entries).toggleExpanded();
+        List<String> shown = text(last.lines(80, colour, false));
+        assertTrue(shown.contains("  | 11") && shown.contains("  | 18"), shown.toString());
+        assertTrue(shown.contains("  (all 8 lines; Ctrl-O shows the tail again)"), shown.toString());
+        assertFalse(shown.stream().anyMatch(l -> l.contains("earlier lines")), shown.toString());
+        List<String> other = text(first.lines(80, colour, false));
+        assertTrue(other.contains("  … 3 earlier lines (Ctrl-O on the last command shows all)") && !other.contains("  | 1"),
+                "the earlier command keeps its tail: " + other);
+
+        Transcript.lastCommand(entries).toggleExpanded();
+        List<String> collapsed = text(last.lines(80, colour, false));
+        assertFalse(collapsed.contains("  | 11"), collapsed.toString());
+        assertTrue(collapsed.contains("  | 18") && collapsed.contains("  … 3 earlier lines (Ctrl-O on the last command shows all)"));
     }
 }

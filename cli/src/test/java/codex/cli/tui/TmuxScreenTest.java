@@ -212,4 +212,27 @@ class TmuxScreenTest {
             waitFor("exit", x -> x.contains("EXITED 0"));
         }
     }
+
+    @Test
+    void ctrlOExpandsAndCollapsesTheLastCommandsOutput() throws Exception {
+        Path work = repo();
+        try (var server = new FakeModelServer(List.of(
+                sse(toolCalls("r1", List.of(shellCall("c1", "seq", "1", "8")))),
+                sse(toolCalls("r2", List.of(shellCall("c2", "seq", "11", "18")))),
+                sse(textResponse("r3", "Counted."))))) {
+            start(server, work, 80, 40, "-a", "never");
+            type("count twice");
+            String s = waitFor("the answer", x -> x.contains("Counted.") && x.contains("idle"));
+            Predicate<String> firstTail = x -> x.lines().anyMatch(l -> l.equals("  | 8")) && x.lines().noneMatch(l -> l.equals("  | 1"));
+            assertTrue(firstTail.test(s) && s.lines().noneMatch(l -> l.equals("  | 11")), s);
+            keys("C-o");
+            s = waitFor("the last command in full", x -> x.lines().anyMatch(l -> l.equals("  | 11")));
+            assertTrue(firstTail.test(s), "the earlier command keeps its tail: " + s);
+            assertTrue(s.contains("(all 8 lines; Ctrl-O shows the tail again)"), s);
+            keys("C-o");
+            waitFor("the tail again", x -> x.lines().noneMatch(l -> l.equals("  | 11")) && x.lines().anyMatch(l -> l.equals("  | 18")));
+            keys("C-d");
+            waitFor("exit", x -> x.contains("EXITED 0"));
+        }
+    }
 }

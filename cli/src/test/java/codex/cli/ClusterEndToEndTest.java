@@ -72,40 +72,8 @@ class ClusterEndToEndTest {
         return line;
     }
 
-    private HttpResponse<String> post(String url, JsonObject body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(body.encode()))
-                .build(), HttpResponse.BodyHandlers.ofString());
-    }
 
-    private BlockingQueue<JsonObject> follow(String url) throws Exception {
-        HttpResponse<java.util.stream.Stream<String>> resp = http.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofLines());
-        BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
-        Thread t = new Thread(() -> resp.body().forEach(line -> {
-            if (line.startsWith("data: ")) {
-                events.add(new JsonObject(line.substring(6)));
-            }
-        }));
-        t.setDaemon(true);
-        t.start();
-        return events;
-    }
 
-    private static JsonObject await(BlockingQueue<JsonObject> events, String type, List<JsonObject> seen)
-            throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
-            JsonObject e = events.poll(200, TimeUnit.MILLISECONDS);
-            if (e != null) {
-                seen.add(e);
-                if (type.equals(e.getJsonObject("msg").getString("type"))) {
-                    return e;
-                }
-            }
-        }
-        throw new AssertionError(type + " never came; saw " + seen);
-    }
 
     private static JsonObject input(String id, String text) {
         return new JsonObject().put("id", id).put("op", new JsonObject().put("type", "user_input")
@@ -133,15 +101,15 @@ class ClusterEndToEndTest {
                     "serve", "--port", "0", "--cluster", "--cluster-name", cluster, "--services", "agent,gateway");
             String base = serveLine.substring(serveLine.indexOf("http://"), serveLine.indexOf("/api/v1") + 7);
 
-            HttpResponse<String> created = post(base + "/sessions", new JsonObject().put("cwd", work.toString())
-                    .put("approval_policy", "never").put("sandbox_permissions", List.of("disk-full-read-access", "disk-write-cwd")));
+            HttpResponse<String> created = ApiCalls.post(base + "/sessions", new JsonObject().put("cwd", work.toString())
+                    .put("approval_policy", "never").put("sandbox_permissions", List.of("disk-full-read-access", "disk-write-cwd")), TOKEN);
             assertEquals(201, created.statusCode(), created.body());
             String id = new JsonObject(created.body()).getString("session_id");
-            BlockingQueue<JsonObject> events = follow(base + "/sessions/" + id + "/events");
+            BlockingQueue<JsonObject> events = ApiCalls.follow(base + "/sessions/" + id + "/events", TOKEN);
             List<JsonObject> seen = new ArrayList<>();
 
-            assertEquals(202, post(base + "/sessions/" + id + "/submissions", input("s1", "run it")).statusCode());
-            await(events, "task_complete", seen);
+            assertEquals(202, ApiCalls.post(base + "/sessions/" + id + "/submissions", input("s1", "run it"), TOKEN).statusCode());
+            ApiCalls.await(events, "task_complete", seen);
             assertEquals(String.valueOf(sandboxPid), Files.readString(work.resolve("ppid.txt")).strip(),
                     "the command was spawned by the sandbox process");
             assertTrue(seen.stream().anyMatch(e -> "exec_command_output_delta".equals(e.getJsonObject("msg").getString("type"))
@@ -149,8 +117,8 @@ class ClusterEndToEndTest {
             String told = model.requests().get(1).encode();
             assertTrue(told.contains("streamed-output"), told);
 
-            assertEquals(202, post(base + "/sessions/" + id + "/submissions", input("s2", "now wait")).statusCode());
-            await(events, "exec_command_begin", seen);
+            assertEquals(202, ApiCalls.post(base + "/sessions/" + id + "/submissions", input("s2", "now wait"), TOKEN).statusCode());
+            ApiCalls.await(events, "exec_command_begin", seen);
             Path pidFile = work.resolve("slow.pid");
             long deadline = System.currentTimeMillis() + 30_000;
             while (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()) {
@@ -158,9 +126,9 @@ class ClusterEndToEndTest {
                 Thread.sleep(50);
             }
             long slowPid = Long.parseLong(Files.readString(pidFile).strip());
-            assertEquals(202, post(base + "/sessions/" + id + "/submissions", new JsonObject().put("id", "s3")
-                    .put("op", new JsonObject().put("type", "interrupt"))).statusCode());
-            JsonObject aborted = await(events, "turn_aborted", seen);
+            assertEquals(202, ApiCalls.post(base + "/sessions/" + id + "/submissions", new JsonObject().put("id", "s3")
+                    .put("op", new JsonObject().put("type", "interrupt")), TOKEN).statusCode());
+            JsonObject aborted = ApiCalls.await(events, "turn_aborted", seen);
             assertEquals("interrupted", aborted.getJsonObject("msg").getString("reason"));
             Thread.sleep(300);
             assertFalse(ProcessHandle.of(slowPid).map(ProcessHandle::isAlive).orElse(false),

@@ -227,14 +227,14 @@ class ComposeAsProcessesTest {
                 }
             } while (ready.statusCode() != 200 && System.currentTimeMillis() < readyBy);
             assertEquals(200, ready.statusCode(), ready.body());
-            HttpResponse<String> created = post(apiBase + "/sessions", new JsonObject().put("cwd", workspace.toString()));
+            HttpResponse<String> created = ApiCalls.post(apiBase + "/sessions", new JsonObject().put("cwd", workspace.toString()), TOKEN);
             assertEquals(201, created.statusCode(), created.body());
             String id = new JsonObject(created.body()).getString("session_id");
-            BlockingQueue<JsonObject> events = follow(apiBase + "/sessions/" + id + "/events");
-            assertEquals(202, post(apiBase + "/sessions/" + id + "/submissions", new JsonObject().put("id", "s1")
+            BlockingQueue<JsonObject> events = ApiCalls.follow(apiBase + "/sessions/" + id + "/events", TOKEN);
+            assertEquals(202, ApiCalls.post(apiBase + "/sessions/" + id + "/submissions", new JsonObject().put("id", "s1")
                     .put("op", new JsonObject().put("type", "user_input").put("items", new JsonArray()
-                            .add(new JsonObject().put("type", "text").put("text", "run it"))))).statusCode());
-            JsonObject done = await(events, "task_complete");
+                            .add(new JsonObject().put("type", "text").put("text", "run it")))), TOKEN).statusCode());
+            JsonObject done = ApiCalls.await(events, "task_complete", new ArrayList<>());
             assertEquals("done in compose", done.getJsonObject("msg").getString("last_agent_message"));
             assertEquals("compose-ok", Files.readString(workspace.resolve("out.txt")).strip());
             assertEquals(String.valueOf(pids.get("sandbox")), Files.readString(workspace.resolve("ppid.txt")).strip(),
@@ -256,38 +256,6 @@ class ComposeAsProcessesTest {
         return p;
     }
 
-    private HttpResponse<String> post(String url, JsonObject body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(body.encode()))
-                .build(), HttpResponse.BodyHandlers.ofString());
-    }
 
-    private BlockingQueue<JsonObject> follow(String url) throws Exception {
-        HttpResponse<java.util.stream.Stream<String>> resp = http.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofLines());
-        BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
-        Thread t = new Thread(() -> resp.body().forEach(line -> {
-            if (line.startsWith("data: ")) {
-                events.add(new JsonObject(line.substring(6)));
-            }
-        }));
-        t.setDaemon(true);
-        t.start();
-        return events;
-    }
 
-    private static JsonObject await(BlockingQueue<JsonObject> events, String type) throws InterruptedException {
-        List<JsonObject> seen = new ArrayList<>();
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < deadline) {
-            JsonObject e = events.poll(200, TimeUnit.MILLISECONDS);
-            if (e != null) {
-                seen.add(e);
-                if (type.equals(e.getJsonObject("msg").getString("type"))) {
-                    return e;
-                }
-            }
-        }
-        throw new AssertionError(type + " never came; saw " + seen);
-    }
 }

@@ -2,7 +2,12 @@ package codex.agent;
 
 import codex.protocol.Addresses;
 import codex.protocol.Json;
+import codex.protocol.BusRequests;
 import codex.protocol.NotifierMessages.TurnComplete;
+import codex.protocol.SessionMessages.Accepted;
+import codex.protocol.SessionMessages.OpenSession;
+import codex.protocol.SessionMessages.SessionOpened;
+import codex.protocol.SessionMessages.Submit;
 import codex.protocol.SessionConfig;
 import codex.protocol.Submission;
 import io.vertx.core.Future;
@@ -55,22 +60,25 @@ public class AgentVerticle extends VerticleBase {
                     }
                 }).completion(),
                 sandbox.listen(),
-                vertx.eventBus().<JsonObject>consumer(Addresses.agentInstance(instanceId), msg -> onSubmission(
-                        msg.body().getString("session_id", ""), msg.body().getJsonObject("submission"), msg)).completion(),
+                vertx.eventBus().<JsonObject>consumer(Addresses.agentInstance(instanceId), msg -> {
+                    Submit submit = BusRequests.decode(msg, Submit.class);
+                    if (submit != null) {
+                        onSubmission(submit.sessionId(), submit.submission(), msg);
+                    }
+                }).completion(),
                 vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_OPEN_SESSION, this::openSession).completion());
     }
 
     private void openSession(Message<JsonObject> msg) {
-        String sessionId = msg.body().getString("session_id");
-        boolean resume = msg.body().getBoolean("resume", false);
-        SessionConfig config;
-        try {
-            config = Json.fromJson(msg.body().getJsonObject("config"), SessionConfig.class);
-            if (config.provider() == null) {
-                throw new IllegalArgumentException("session config has no model provider");
-            }
-        } catch (RuntimeException e) {
-            msg.fail(400, e.getMessage());
+        OpenSession open = BusRequests.decode(msg, OpenSession.class);
+        if (open == null) {
+            return;
+        }
+        String sessionId = open.sessionId();
+        boolean resume = open.resume();
+        SessionConfig config = open.config();
+        if (config.provider() == null) {
+            msg.fail(BusRequests.BAD_REQUEST, "session config has no model provider");
             return;
         }
         // reading or creating the session log is file IO: off the event loop
@@ -132,7 +140,12 @@ public class AgentVerticle extends VerticleBase {
             oldLog.closeAsync();
         }
         MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.agentSession(sessionId),
-                sub -> onSubmission(sessionId, sub.body(), sub));
+                sub -> {
+                    Submission submission = BusRequests.decode(sub, Submission.class);
+                    if (submission != null) {
+                        onSubmission(sessionId, submission, sub);
+                    }
+                });
         MessageConsumer<JsonObject> old = consumers.put(sessionId, consumer);
         if (old != null) {
             old.unregister();
@@ -144,28 +157,17 @@ public class AgentVerticle extends VerticleBase {
             }
             session.announce(resume);
             log.flush();
-            msg.reply(new JsonObject().put("session_id", sessionId)
-                    .put("agent_address", Addresses.agentInstance(instanceId)));
+            msg.reply(Json.toJson(new SessionOpened(sessionId, Addresses.agentInstance(instanceId))));
         });
     }
 
-    private void onSubmission(String sessionId, JsonObject body, Message<JsonObject> msg) {
+    private void onSubmission(String sessionId, Submission submission, Message<JsonObject> msg) {
         AgentSession session = sessions.get(sessionId);
-        Submission submission;
-        try {
-            if (body == null) {
-                throw new IllegalArgumentException("no submission");
-            }
-            submission = Json.fromJson(body, Submission.class);
-        } catch (RuntimeException e) {
-            msg.fail(400, "not a valid submission: " + e.getMessage());
-            return;
-        }
         if (session == null) {
             msg.fail(404, "no session " + sessionId);
             return;
         }
-        msg.reply(new JsonObject().put("accepted", true));
+        msg.reply(Json.toJson(Accepted.YES));
         if (submission.op() instanceof Submission.Op.UserInput input) {
             SessionLog log = logs.get(sessionId);
             if (log != null) {

@@ -2,6 +2,7 @@ package codex.agent;
 
 import codex.protocol.Addresses;
 import codex.protocol.BusRequests;
+import codex.protocol.SandboxMessages;
 import codex.protocol.Json;
 import codex.protocol.SandboxMessages.ApplyPatch;
 import codex.protocol.SandboxMessages.ExecCommand;
@@ -56,28 +57,25 @@ public final class EventBusSandbox implements SandboxGateway {
         ExecCommand routed = command.withOutputAddress(outputAddress);
         listeners.put(command.execId(), output);
         long replyTimeout = command.timeoutMs() > 0 ? command.timeoutMs() + REPLY_SLACK_MS : NO_TIMEOUT_REPLY_MS;
-        return BusRequests.<JsonObject>request(vertx, Addresses.SANDBOX_EXEC, Json.toJson(routed),
+        return BusRequests.call(vertx, Addresses.SANDBOX_EXEC, routed, ExecFinished.class,
                         new DeliveryOptions().setSendTimeout(replyTimeout))
-                .map(reply -> Json.fromJson(reply.body(), ExecFinished.class))
                 .onComplete(ar -> listeners.remove(command.execId()));
     }
 
     @Override
     public void cancel(String execId) {
-        vertx.eventBus().publish(Addresses.SANDBOX_CANCEL, new JsonObject().put("exec_id", execId));
+        vertx.eventBus().publish(Addresses.SANDBOX_CANCEL, Json.toJson(new SandboxMessages.Cancel(execId)));
     }
 
     @Override
     public Future<PatchPlan> planPatch(PlanPatch request) {
-        return BusRequests.<JsonObject>request(vertx, Addresses.SANDBOX_PLAN_PATCH, Json.toJson(request),
-                        new DeliveryOptions().setSendTimeout(120_000))
-                .map(reply -> Json.fromJson(reply.body(), PatchPlan.class));
+        return BusRequests.call(vertx, Addresses.SANDBOX_PLAN_PATCH, request, PatchPlan.class,
+                new DeliveryOptions().setSendTimeout(120_000));
     }
 
     @Override
     public Future<PatchApplied> applyPatch(ApplyPatch request) {
-        return BusRequests.<JsonObject>request(vertx, Addresses.SANDBOX_APPLY_PATCH, Json.toJson(request),
-                        new DeliveryOptions().setSendTimeout(120_000))
-                .map(reply -> Json.fromJson(reply.body(), PatchApplied.class));
+        return BusRequests.call(vertx, Addresses.SANDBOX_APPLY_PATCH, request, PatchApplied.class,
+                new DeliveryOptions().setSendTimeout(120_000));
     }
 }

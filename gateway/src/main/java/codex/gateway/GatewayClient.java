@@ -5,6 +5,12 @@ import codex.protocol.BusRequests;
 import codex.protocol.Event;
 import codex.protocol.Json;
 import codex.protocol.SessionConfig;
+import codex.protocol.SessionMessages.Accepted;
+import codex.protocol.SessionMessages.CreateSession;
+import codex.protocol.SessionMessages.Replay;
+import codex.protocol.SessionMessages.Replayed;
+import codex.protocol.SessionMessages.SessionCreated;
+import codex.protocol.SessionMessages.Submit;
 import codex.protocol.Submission;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,17 +32,13 @@ public final class GatewayClient {
 
     /** Opens a session; completes with its id once the agent has configured it. */
     public Future<String> createSession(SessionConfig config, String resumeSessionId) {
-        JsonObject body = new JsonObject().put("config", Json.toJson(config));
-        if (resumeSessionId != null) {
-            body.put("resume_session_id", resumeSessionId);
-        }
-        return BusRequests.<JsonObject>request(vertx, Addresses.GATEWAY_CREATE_SESSION, body, CALL)
-                .map(reply -> reply.body().getString("session_id"));
+        return BusRequests.call(vertx, Addresses.GATEWAY_CREATE_SESSION, new CreateSession(config, resumeSessionId),
+                SessionCreated.class, CALL).map(SessionCreated::sessionId);
     }
 
     public Future<Void> submit(String sessionId, Submission submission) {
-        JsonObject body = new JsonObject().put("session_id", sessionId).put("submission", Json.toJson(submission));
-        return BusRequests.<JsonObject>request(vertx, Addresses.GATEWAY_SUBMIT, body, CALL).mapEmpty();
+        return BusRequests.call(vertx, Addresses.GATEWAY_SUBMIT, new Submit(sessionId, submission), Accepted.class, CALL)
+                .mapEmpty();
     }
 
     /**
@@ -47,28 +49,28 @@ public final class GatewayClient {
         var state = new Object() {
             long lastSeq = afterSeq;
             boolean replayed;
-            final List<JsonObject> held = new ArrayList<>();
+            final List<Event> held = new ArrayList<>();
 
-            void deliver(JsonObject json) {
-                long seq = json.getLong("seq", 0L);
-                if (seq > lastSeq) {
-                    lastSeq = seq;
-                    handler.accept(Json.fromJson(json, Event.class));
+            void deliver(Event event) {
+                if (event.seq() > lastSeq) {
+                    lastSeq = event.seq();
+                    handler.accept(event);
                 }
             }
         };
         MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.clientEvents(sessionId), msg -> {
+            Event event = Json.fromJson(msg.body(), Event.class);
             if (state.replayed) {
-                state.deliver(msg.body());
+                state.deliver(event);
             } else {
-                state.held.add(msg.body());
+                state.held.add(event);
             }
         });
         return consumer.completion()
-                .compose(v -> BusRequests.<JsonObject>request(vertx, Addresses.GATEWAY_REPLAY,
-                        new JsonObject().put("session_id", sessionId).put("after_seq", afterSeq), CALL))
-                .map(reply -> {
-                    reply.body().getJsonArray("events").forEach(e -> state.deliver((JsonObject) e));
+                .compose(v -> BusRequests.call(vertx, Addresses.GATEWAY_REPLAY, new Replay(sessionId, afterSeq),
+                        Replayed.class, CALL))
+                .map(replayed -> {
+                    replayed.events().forEach(state::deliver);
                     state.replayed = true;
                     state.held.forEach(state::deliver);
                     state.held.clear();

@@ -7,12 +7,24 @@ import codex.gateway.metrics.GatewayMetrics;
 import codex.gateway.approvals.ApprovalInbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import codex.protocol.Event;
+import codex.protocol.Json;
+import codex.protocol.SessionMessages.Accepted;
+import codex.protocol.SessionMessages.CreateSession;
+import codex.protocol.SessionMessages.OpenSession;
+import codex.protocol.SessionMessages.Replay;
+import codex.protocol.SessionMessages.Replayed;
+import codex.protocol.SessionMessages.SessionCreated;
+import codex.protocol.SessionMessages.SessionOpened;
+import codex.protocol.SessionMessages.Submit;
+import codex.protocol.Submission;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -69,24 +81,19 @@ public class GatewayVerticle extends VerticleBase {
     }
 
     private void createSession(Message<JsonObject> msg) {
-        JsonObject body = msg.body();
-        String resumeId = body.getString("resume_session_id");
+        CreateSession request = BusRequests.decode(msg, CreateSession.class);
+        if (request == null) {
+            return;
+        }
+        String resumeId = request.resumeSessionId();
         String sessionId = resumeId != null ? resumeId : UUID.randomUUID().toString();
         buffers.computeIfAbsent(sessionId, this::newBuffer);
-        JsonObject open = new JsonObject()
-                .put("session_id", sessionId)
-                .put("config", body.getJsonObject("config"))
-                .put("resume", resumeId != null);
-        BusRequests.<JsonObject>request(vertx, Addresses.AGENT_OPEN_SESSION, open, AGENT_CALL)
-                .onSuccess(reply -> {
-                    String agentAddress = reply.body().getString("agent_address");
-                    if (agentAddress != null) {
-                        agentOf.put(sessionId, agentAddress);
-                    }
+        BusRequests.call(vertx, Addresses.AGENT_OPEN_SESSION, new OpenSession(sessionId, request.config(), resumeId != null),
+                        SessionOpened.class, AGENT_CALL)
+                .onSuccess(opened -> {
+                    agentOf.put(sessionId, opened.agentAddress());
                     metrics.sessionCreated(resumeId != null);
-                    msg.reply(new JsonObject()
-                        .put("session_id", sessionId)
-                        .put("events_address", Addresses.clientEvents(sessionId)));
+                    msg.reply(Json.toJson(new SessionCreated(sessionId, Addresses.clientEvents(sessionId))));
                 })
                 .onFailure(err -> {
                     dropBuffer(sessionId);
@@ -95,25 +102,23 @@ public class GatewayVerticle extends VerticleBase {
     }
 
     private void submit(Message<JsonObject> msg) {
-        String sessionId = msg.body().getString("session_id");
-        JsonObject submission = msg.body().getJsonObject("submission");
-        if (sessionId == null || submission == null) {
-            msg.fail(400, "submit needs session_id and submission");
+        Submit request = BusRequests.decode(msg, Submit.class);
+        if (request == null) {
             return;
         }
+        String sessionId = request.sessionId();
         // the agent instance's own address is known cluster-wide since it started; the per-session
         // address serves gateways that did not open the session themselves
-        relay(sessionId, submission)
-                .onSuccess(reply -> msg.reply(reply.body()))
+        relay(sessionId, request.submission())
+                .onSuccess(accepted -> msg.reply(Json.toJson(accepted)))
                 .onFailure(err -> msg.fail(404, "session " + sessionId + " is not open: " + err.getMessage()));
     }
 
-    private Future<Message<JsonObject>> relay(String sessionId, JsonObject submission) {
+    private Future<Accepted> relay(String sessionId, Submission submission) {
         String agentAddress = agentOf.get(sessionId);
         return agentAddress != null
-                ? BusRequests.<JsonObject>request(vertx, agentAddress, new JsonObject().put("session_id", sessionId)
-                        .put("submission", submission), AGENT_CALL)
-                : BusRequests.<JsonObject>request(vertx, Addresses.agentSession(sessionId), submission, AGENT_CALL);
+                ? BusRequests.call(vertx, agentAddress, new Submit(sessionId, submission), Accepted.class, AGENT_CALL)
+                : BusRequests.call(vertx, Addresses.agentSession(sessionId), submission, Accepted.class, AGENT_CALL);
     }
 
     /** The approvals inbox (see {@link Addresses#GATEWAY_APPROVALS}). */
@@ -151,7 +156,16 @@ public class GatewayVerticle extends VerticleBase {
                 if (body.getString("reason") != null) {
                     op.put("reason", body.getString("reason"));
                 }
-                relay(e.sessionId(), new JsonObject().put("id", "approval-" + e.approvalId()).put("op", op))
+                Submission answer;
+                try {
+                    answer = Json.fromJson(new JsonObject().put("id", "approval-" + e.approvalId()).put("op", op),
+                            Submission.class);
+                } catch (IllegalArgumentException bad) {
+                    inbox.undo(e);
+                    msg.fail(BusRequests.BAD_REQUEST, bad.getMessage());
+                    return;
+                }
+                relay(e.sessionId(), answer)
                         .onSuccess(reply -> msg.reply(new JsonObject().put("approval", e.toJson())))
                         .onFailure(err -> {
                             inbox.undo(e);
@@ -183,20 +197,23 @@ public class GatewayVerticle extends VerticleBase {
     }
 
     private void replay(Message<JsonObject> msg) {
-        String sessionId = msg.body().getString("session_id");
-        long afterSeq = msg.body().getLong("after_seq", 0L);
-        EventBuffer<JsonObject> buffer = buffers.get(sessionId);
-        JsonArray events = new JsonArray();
-        if (buffer != null) {
-            buffer.after(afterSeq).forEach(events::add);
+        Replay request = BusRequests.decode(msg, Replay.class);
+        if (request == null) {
+            return;
         }
-        msg.reply(new JsonObject().put("events", events)
-                .put("oldest_seq", buffer == null ? -1 : buffer.oldestSeq()));
+        EventBuffer<JsonObject> buffer = buffers.get(request.sessionId());
+        List<Event> events = buffer == null ? List.of()
+                : buffer.after(request.afterSeq()).stream().map(e -> Json.fromJson(e, Event.class)).toList();
+        msg.reply(Json.toJson(new Replayed(events, buffer == null ? -1 : buffer.oldestSeq())));
     }
 
     private void relayEvent(Message<JsonObject> msg) {
         JsonObject event = msg.body();
-        String sessionId = event.getString("session_id");
+        Event.Header header = Event.Header.of(event);
+        String sessionId = header.sessionId();
+        if (sessionId == null) {
+            return; // not an event of any session: nobody to relay it to
+        }
         EventBuffer<JsonObject> buffer = buffers.computeIfAbsent(sessionId, this::newBuffer);
         int before = buffer.size();
         buffer.add(event);
@@ -204,7 +221,7 @@ public class GatewayVerticle extends VerticleBase {
         vertx.eventBus().publish(Addresses.clientEvents(sessionId), event);
         metrics.event(event);
         inbox.onEvent(event);
-        if ("shutdown_complete".equals(event.getJsonObject("msg", new JsonObject()).getString("type"))) {
+        if ("shutdown_complete".equals(header.type())) {
             dropBuffer(sessionId);
             agentOf.remove(sessionId);
         }
@@ -220,6 +237,6 @@ public class GatewayVerticle extends VerticleBase {
     }
 
     private EventBuffer<JsonObject> newBuffer(String sessionId) {
-        return new EventBuffer<>(BUFFERED_EVENTS_PER_SESSION, e -> e.getLong("seq", 0L));
+        return new EventBuffer<>(BUFFERED_EVENTS_PER_SESSION, e -> Event.Header.of(e).seq());
     }
 }

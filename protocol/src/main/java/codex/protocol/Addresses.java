@@ -21,11 +21,11 @@ public final class Addresses {
 
     // ---- gateway: the front door every client uses ------------------------------------------
 
-    /** request/reply. Body {@code {"config": SessionConfig, "resume_session_id"?: id}} → {@code {"session_id", "events_address"}}. */
+    /** request/reply. Body {@link SessionMessages.CreateSession} → {@link SessionMessages.SessionCreated}. */
     public static final String GATEWAY_CREATE_SESSION = "codex.gateway.session.create.v1";
-    /** request/reply. Body {@code {"session_id", "submission": Submission}} → {@code {"accepted": true}}. */
+    /** request/reply. Body {@link SessionMessages.Submit} → {@link SessionMessages.Accepted}. */
     public static final String GATEWAY_SUBMIT = "codex.gateway.submit.v1";
-    /** request/reply. Body {@code {"session_id", "after_seq"}} → {@code {"events": [Event…]}} still buffered after that seq. */
+    /** request/reply. Body {@link SessionMessages.Replay} → {@link SessionMessages.Replayed}: the events still buffered after that seq. */
     public static final String GATEWAY_REPLAY = "codex.gateway.replay.v1";
     /** publish (agent → gateways). Body: one {@link Event}. */
     public static final String GATEWAY_EVENTS_IN = "codex.gateway.events.v1";
@@ -54,7 +54,7 @@ public final class Addresses {
      */
     public static final String AGENT_PENDING_APPROVALS = "codex.agent.approvals.pending.v1";
 
-    /** request/reply. Body {@code {"session_id", "config": SessionConfig, "resume": bool}} → {@code {"session_id", "agent_address"}} once configured. */
+    /** request/reply. Body {@link SessionMessages.OpenSession} → {@link SessionMessages.SessionOpened} once configured. */
     public static final String AGENT_OPEN_SESSION = "codex.agent.session.open.v1";
 
     /**
@@ -66,14 +66,14 @@ public final class Addresses {
     }
 
     /**
-     * request/reply, one per agent instance, registered when it starts. Body {@code {"session_id",
-     * "submission"}} → {@code {"accepted": true}}. The gateway learns it from the open-session reply.
+     * request/reply, one per agent instance, registered when it starts. Body {@link SessionMessages.Submit}
+     * → {@link SessionMessages.Accepted}. The gateway learns it from the open-session reply.
      */
     public static String agentInstance(String agentInstanceId) {
         return "codex.agent.instance.v1." + agentInstanceId;
     }
 
-    /** request/reply, served by the agent instance that owns the session. Body: {@link Submission} → {@code {"accepted": true}}. */
+    /** request/reply, served by the agent instance that owns the session. Body: {@link Submission} → {@link SessionMessages.Accepted}. */
     public static String agentSession(String sessionId) {
         return "codex.agent.session.v1." + sessionId;
     }

@@ -11,4 +11,16 @@ public record Event(String sessionId, long seq, String turnId, String id, long t
     public String type() {
         return EventMsg.typeName(msg);
     }
+
+    /**
+     * What a relay (the gateway) reads of an encoded event without decoding all of it: its session,
+     * seq and {@code msg.type}. The one place besides this record that knows those keys.
+     */
+    public record Header(String sessionId, long seq, String type) {
+        public static Header of(io.vertx.core.json.JsonObject json) {
+            Object msg = json.getValue("msg");
+            String type = msg instanceof io.vertx.core.json.JsonObject m ? m.getString("type") : null;
+            return new Header(json.getString("session_id"), json.getLong("seq", 0L), type);
+        }
+    }
 }

@@ -44,6 +44,9 @@ public final class SandboxMessages {
         }
     }
 
+    /** Kill that command's process group, wherever it runs ({@link Addresses#SANDBOX_CANCEL}). */
+    public record Cancel(String execId) { }
+
     /** A piece of output; stream is "stdout" or "stderr"; text is decoded UTF-8 (split safely). */
     public record OutputChunk(String execId, String stream, String text) { }
 

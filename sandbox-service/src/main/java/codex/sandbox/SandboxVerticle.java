@@ -5,6 +5,7 @@ import codex.patch.PatchApplier;
 import codex.protocol.Addresses;
 import codex.protocol.Json;
 import codex.protocol.SandboxMessages.ApplyPatch;
+import codex.protocol.SandboxMessages.Cancel;
 import codex.protocol.SandboxMessages.ExecCommand;
 import codex.protocol.SandboxMessages.ExecFinished;
 import codex.protocol.SandboxMessages.OutputChunk;
@@ -70,7 +71,10 @@ public class SandboxVerticle extends VerticleBase {
                 codex.protocol.ServicePing.answer(vertx, "sandbox"),
                 bus.<JsonObject>consumer(Addresses.SANDBOX_EXEC, this::exec).completion(),
                 bus.<JsonObject>consumer(Addresses.SANDBOX_CANCEL, msg -> {
-                    String execId = msg.body().getString("exec_id", "");
+                    String execId = Json.fromJson(msg.body(), Cancel.class).execId();
+                    if (execId == null) {
+                        return; // names no command: nothing to cancel
+                    }
                     ExecHandle h = running.get(execId);
                     if (h != null) {
                         h.cancel();

@@ -1,10 +1,17 @@
 package codex.agent;
 
+import codex.agent.rollout.RolloutLookupException;
+import codex.agent.rollout.SessionDirectory;
+import codex.config.ConfigLoader;
+import codex.config.ConfigOptions;
 import codex.protocol.Addresses;
 import codex.protocol.Json;
 import codex.protocol.BusRequests;
 import codex.protocol.NotifierMessages.TurnComplete;
 import codex.protocol.SessionMessages.Accepted;
+import codex.protocol.SessionMessages.ListSessions;
+import codex.protocol.SessionMessages.ReadRecordedEvents;
+import codex.protocol.SessionMessages.ResolveSession;
 import codex.protocol.SessionMessages.OpenSession;
 import codex.protocol.SessionMessages.SessionOpened;
 import codex.protocol.SessionMessages.Submit;
@@ -50,7 +57,7 @@ public class AgentVerticle extends VerticleBase {
         sandbox = new EventBusSandbox(vertx, Addresses.agentExecOutput(instanceId));
         // instance-wide addresses are registered now, long before a session needs them, so other
         // processes of a cluster already know them when the first command streams or submission comes
-        return Future.all(
+        return Future.all(List.of(
                 codex.protocol.ServicePing.answer(vertx, "agent"),
                 vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_PENDING_APPROVALS, msg -> {
                     String replyTo = msg.body().getString("reply_to");
@@ -66,7 +73,58 @@ public class AgentVerticle extends VerticleBase {
                         onSubmission(submit.sessionId(), submit.submission(), msg);
                     }
                 }).completion(),
-                vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_OPEN_SESSION, this::openSession).completion());
+                vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_OPEN_SESSION, this::openSession).completion(),
+                vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_LIST_SESSIONS, this::listSessions).completion(),
+                vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_RESOLVE_SESSION, msg -> lookUp(msg,
+                        ResolveSession.class, r -> directory().resolve(r))).completion(),
+                vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_SESSION_EVENTS, msg -> lookUp(msg,
+                        ReadRecordedEvents.class, r -> directory().events(r))).completion()));
+    }
+
+    /** The agent's own codex home, for listing requests that name none. */
+    private SessionDirectory directory() {
+        return new SessionDirectory(ConfigLoader.resolveCodexHome(ConfigOptions.defaults().withEnv(env)));
+    }
+
+    private void listSessions(Message<JsonObject> msg) {
+        ListSessions request = BusRequests.decode(msg, ListSessions.class);
+        if (request == null) {
+            return;
+        }
+        // walking the sessions folders is file IO: off the event loop
+        vertx.executeBlocking(() -> directory().list(request), false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                msg.reply(Json.toJson(ar.result()));
+            } else {
+                msg.fail(500, "cannot list the recorded sessions: " + ar.cause().getMessage());
+            }
+        });
+    }
+
+    /** A blocking file lookup the directory answers, on a worker; a lookup failure is a 404/409/400 with its explanation. */
+    private <T> void lookUp(Message<JsonObject> msg, Class<T> type, Lookup<T> lookup) {
+        T request = BusRequests.decode(msg, type);
+        if (request == null) {
+            return;
+        }
+        vertx.executeBlocking(() -> lookup.answer(request), false).onComplete(ar -> {
+            if (ar.succeeded()) {
+                msg.reply(Json.toJson(ar.result()));
+            } else if (ar.cause() instanceof RolloutLookupException e) {
+                msg.fail(switch (e.kind()) {
+                    case NOT_FOUND -> 404;
+                    case AMBIGUOUS -> 409;
+                    case PREFIX_TOO_SHORT -> BusRequests.BAD_REQUEST;
+                }, e.getMessage());
+            } else {
+                msg.fail(500, "cannot read the recorded sessions: " + ar.cause().getMessage());
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface Lookup<T> {
+        Object answer(T request) throws Exception;
     }
 
     private void openSession(Message<JsonObject> msg) {

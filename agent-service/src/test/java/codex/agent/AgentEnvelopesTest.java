@@ -58,4 +58,42 @@ class AgentEnvelopesTest {
                 .put("resume", false).put("config", config.copy().put("approval_policy", "sometimes")));
         assertTrue(badPolicy.getMessage().contains("valid policies are"), badPolicy.getMessage());
     }
+
+    @Test
+    void recordedSessionsAreListedAndResolvedOverTheBus(@org.junit.jupiter.api.io.TempDir java.nio.file.Path home)
+            throws Exception {
+        for (String id : java.util.List.of("abcdef12-0000-1", "abcdef12-0000-2")) {
+            try (var r = codex.agent.rollout.RolloutRecorder.create(home, id, java.time.Instant.parse(
+                            id.endsWith("1") ? "2026-01-01T00:00:00Z" : "2026-01-02T00:00:00Z"),
+                    new JsonObject().put("cwd", "/w"), codex.agent.rollout.RolloutRecorder.Options.defaults(e -> { }))) {
+                r.appendItem(new JsonObject().put("type", "message").put("role", "user").put("content", "prompt " + id));
+            }
+        }
+        JsonObject listed = await(vertx.eventBus().<JsonObject>request(Addresses.AGENT_LIST_SESSIONS,
+                Json.toJson(new codex.protocol.SessionMessages.ListSessions(home.toString(), 10, null)))).body();
+        var list = Json.fromJson(listed, codex.protocol.SessionMessages.SessionList.class).sessions();
+        assertEquals(java.util.List.of("abcdef12-0000-2", "abcdef12-0000-1"),
+                list.stream().map(codex.protocol.SessionMessages.RecordedSession::sessionId).toList());
+        assertEquals("prompt abcdef12-0000-2", list.get(0).preview());
+
+        JsonObject resolved = await(vertx.eventBus().<JsonObject>request(Addresses.AGENT_RESOLVE_SESSION,
+                Json.toJson(codex.protocol.SessionMessages.ResolveSession.byId(home.toString(), "abcdef12-0000-1")))).body();
+        assertEquals("abcdef12-0000-1", resolved.getString("session_id"));
+        JsonObject last = await(vertx.eventBus().<JsonObject>request(Addresses.AGENT_RESOLVE_SESSION,
+                Json.toJson(codex.protocol.SessionMessages.ResolveSession.latest(home.toString(), "/w")))).body();
+        assertEquals("abcdef12-0000-2", last.getString("session_id"));
+
+        ReplyException ambiguous = refused(Addresses.AGENT_RESOLVE_SESSION,
+                Json.toJson(codex.protocol.SessionMessages.ResolveSession.byId(home.toString(), "abcdef12")));
+        assertEquals(409, ambiguous.failureCode());
+        assertTrue(ambiguous.getMessage().contains("abcdef12-0000-2, abcdef12-0000-1"), ambiguous.getMessage());
+        ReplyException unknown = refused(Addresses.AGENT_RESOLVE_SESSION,
+                Json.toJson(codex.protocol.SessionMessages.ResolveSession.byId(home.toString(), "ffffffff-9")));
+        assertEquals(404, unknown.failureCode());
+        ReplyException noLimit = refused(Addresses.AGENT_LIST_SESSIONS, new JsonObject().put("codex_home", home.toString()));
+        assertEquals(400, noLimit.failureCode());
+        assertTrue(noLimit.getMessage().contains("sessions.list needs limit"), noLimit.getMessage());
+        ReplyException neither = refused(Addresses.AGENT_RESOLVE_SESSION, new JsonObject().put("codex_home", home.toString()));
+        assertTrue(neither.getMessage().contains("either id_or_prefix or last"), neither.getMessage());
+    }
 }

@@ -7,6 +7,7 @@ import codex.cli.tui.FullScreenClient;
 import codex.protocol.ApprovalPolicy;
 import codex.protocol.Event;
 import codex.protocol.Json;
+import codex.protocol.SessionMessages.RecordedSession;
 import codex.config.ConfigLoader;
 import codex.config.ConfigOptions;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -71,14 +73,20 @@ public final class ResumePickerCommand implements Callable<Integer> {
             System.err.println("error: " + e.getMessage());
             return 2;
         }
-        List<RolloutFiles.SessionSummary> sessions = new RolloutFiles(home).list(limit, null);
+        List<RecordedSession> sessions;
+        try (SessionLookup lookup = SessionLookup.open(home)) {
+            sessions = lookup.list(Math.max(1, limit));
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        }
         if (sessions.isEmpty()) {
-            System.out.println("No recorded sessions under " + RolloutFiles.sessionsDir(home) + ".");
+            System.out.println("No recorded sessions under " + home.resolve("sessions") + ".");
             return 0;
         }
         for (int i = 0; i < sessions.size(); i++) {
             var s = sessions.get(i);
-            System.out.printf("%3d  %s  %s  %s%n      %s%n", i + 1, WHEN.format(s.startedAt()), s.sessionId(),
+            System.out.printf("%3d  %s  %s  %s%n      %s%n", i + 1, WHEN.format(Instant.parse(s.startedAt())), s.sessionId(),
                     s.cwd() == null ? "" : s.cwd(), s.preview() == null ? "" : s.preview());
         }
         Console console = System.console();

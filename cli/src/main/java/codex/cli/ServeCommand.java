@@ -1,10 +1,10 @@
 package codex.cli;
 
-import codex.agent.rollout.RolloutFiles;
 import codex.config.CodexConfig;
 import codex.config.ConfigLoader;
 import codex.config.ConfigOptions;
 import codex.gateway.HttpGatewayVerticle;
+import codex.gateway.AgentSessionDirectory;
 import codex.gateway.http.CreateSessionRequest;
 import codex.gateway.http.GatewaySettings;
 import codex.gateway.http.HostCheck;
@@ -16,7 +16,6 @@ import codex.protocol.Json;
 import codex.protocol.ApprovalPolicy;
 import codex.protocol.SessionConfig;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -161,9 +160,9 @@ public final class ServeCommand implements Callable<Integer> {
         enableAccessLog();
         boolean agentHere = services.contains(Services.Service.AGENT);
         WebLogins logins = new WebLogins();
+        AgentSessionDirectory recorded = new AgentSessionDirectory(vertx, base.codexHome()); // asked of agent-service
         HttpGatewayVerticle http = new HttpGatewayVerticle(request -> sessionFor(request, env, agentHere),
-                limit -> recorded(base.codexHome(), limit), tokens, settings, owners, logins, host, port).withMetrics(metrics)
-                .withAudit(id -> auditEvents(base.codexHome(), id));
+                recorded, tokens, settings, owners, logins, host, port).withMetrics(metrics).withAudit(recorded::events);
         try {
             Services.deploy(vertx, env, services, base.notifyCommand()).compose(v -> vertx.deployVerticle(http))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -236,25 +235,5 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot use cwd " + cwdText + ": " + e.getMessage());
         }
-    }
-
-    /** The recorded events of a session's rollout, for its audit; empty when it has none (history.persistence = none). */
-    private static java.util.Optional<List<JsonObject>> auditEvents(Path codexHome, String sessionId) throws IOException {
-        Path file;
-        try {
-            file = new RolloutFiles(codexHome).find(sessionId);
-        } catch (codex.agent.rollout.RolloutLookupException e) {
-            return java.util.Optional.empty();
-        }
-        return java.util.Optional.of(codex.agent.rollout.RolloutReader.read(file).events());
-    }
-
-        private JsonArray recorded(Path codexHome, int limit) throws IOException {
-        JsonArray out = new JsonArray();
-        for (RolloutFiles.SessionSummary s : new RolloutFiles(codexHome).list(limit, null)) {
-            out.add(new JsonObject().put("session_id", s.sessionId()).put("started_at", s.startedAt().toString())
-                    .put("cwd", s.cwd()).put("preview", s.preview()));
-        }
-        return out;
     }
 }

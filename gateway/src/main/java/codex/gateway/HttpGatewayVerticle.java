@@ -395,14 +395,13 @@ public class HttpGatewayVerticle extends VerticleBase {
     private void listSessions(RoutingContext ctx) {
         Identity identity = ctx.get(IDENTITY);
         int limit = Math.max(1, Math.min(1000, parseInt(ctx.request().getParam("limit"), 20)));
-        vertx.executeBlocking(() -> recorded.list(Integer.MAX_VALUE), false)
+        recorded.list(Integer.MAX_VALUE)
                 .onSuccess(list -> {
                     JsonArray visible = new JsonArray();
-                    for (Object o : list) {
-                        JsonObject s = (JsonObject) o;
-                        String owner = owners.ownerOf(s.getString("session_id"));
+                    for (var s : list) {
+                        String owner = owners.ownerOf(s.sessionId());
                         if (visible.size() < limit && (identity.isAdmin() || identity.name().equals(owner))) {
-                            visible.add(s.copy().put("owner", owner).put("state", states.stateOf(s.getString("session_id"))));
+                            visible.add(Json.toJson(s).put("owner", owner).put("state", states.stateOf(s.sessionId())));
                         }
                     }
                     json(ctx, 200, new JsonObject().put("sessions", visible));
@@ -506,7 +505,7 @@ public class HttpGatewayVerticle extends VerticleBase {
         return fromBus(err, "the approvals inbox");
     }
 
-    /** {@code GET /api/v1/sessions/{id}/audit}: every command and patch, from the session's durable log (read on a worker). */
+    /** {@code GET /api/v1/sessions/{id}/audit}: every command and patch, from the session's durable log (asked of agent-service). */
     private void audit(RoutingContext ctx) {
         String id;
         try {
@@ -519,7 +518,7 @@ public class HttpGatewayVerticle extends VerticleBase {
             error(ctx, ApiException.notFound("this server keeps no audit log"));
             return;
         }
-        vertx.executeBlocking(() -> audit.events(id), false).onSuccess(events -> {
+        audit.events(id).onSuccess(events -> {
             if (events.isEmpty()) {
                 error(ctx, ApiException.notFound("session " + id + " has no durable log on this server"
                         + " (history.persistence = none, or it was never recorded)"));

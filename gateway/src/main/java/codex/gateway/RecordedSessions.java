@@ -1,10 +1,11 @@
 package codex.gateway;
 
-import io.vertx.core.json.JsonArray;
+import codex.protocol.SessionMessages.RecordedSession;
+import io.vertx.core.Future;
+import java.util.List;
 
-/** Lists sessions recorded on disk (newest first) for clients that want to resume one. Blocking. */
+/** Lists recorded sessions (newest first) for clients that want to resume one; {@link AgentSessionDirectory} asks agent-service. */
 @FunctionalInterface
 public interface RecordedSessions {
-    /** Each entry: {@code {session_id, started_at, cwd, preview}}. */
-    JsonArray list(int limit) throws Exception;
+    Future<List<RecordedSession>> list(int limit);
 }

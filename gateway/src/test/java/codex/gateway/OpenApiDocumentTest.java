@@ -54,16 +54,16 @@ class OpenApiDocumentTest {
     static void start() throws Exception {
         vertx = Vertx.vertx();
         TokenRegistry tokens = TokenRegistry.builder().token("admin", Identity.Role.ADMIN, TOKEN).build();
-        RecordedSessions recorded = limit -> new JsonArray().add(new JsonObject().put("session_id", "s-1")
-                .put("started_at", "2026-01-01T00:00:00Z").put("cwd", "/w").put("preview", "hello"));
+        RecordedSessions recorded = limit -> Future.succeededFuture(java.util.List.of(
+                new codex.protocol.SessionMessages.RecordedSession("s-1", "2026-01-01T00:00:00Z", "/w", "hello")));
         SessionFactory sessions = request -> {
             throw new IllegalArgumentException("no sessions in this test");
         };
-        SessionAudit audit = id -> java.util.Optional.of(java.util.List.of(
+        SessionAudit audit = id -> Future.succeededFuture(java.util.Optional.of(java.util.List.of(
                 new JsonObject().put("turn_id", "t").put("ts", 1_000L).put("msg", new JsonObject().put("type", "exec_command_begin")
                         .put("call_id", "c").put("command", new JsonArray().add("ls")).put("cwd", "/w").put("sandboxed", true)),
                 new JsonObject().put("turn_id", "t").put("ts", 2_000L).put("msg", new JsonObject().put("type", "exec_command_end")
-                        .put("call_id", "c").put("exit_code", 0).put("duration_ms", 5))));
+                        .put("call_id", "c").put("exit_code", 0).put("duration_ms", 5)))));
         SessionOwners owners = new SessionOwners(null);
         owners.record("s-1", "admin");
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

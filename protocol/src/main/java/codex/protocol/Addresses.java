@@ -57,6 +57,16 @@ public final class Addresses {
     /** request/reply. Body {@link SessionMessages.OpenSession} → {@link SessionMessages.SessionOpened} once configured. */
     public static final String AGENT_OPEN_SESSION = "codex.agent.session.open.v1";
 
+    /** request/reply. Body {@link SessionMessages.ListSessions} → {@link SessionMessages.SessionList}: the recorded sessions, newest first. */
+    public static final String AGENT_LIST_SESSIONS = "codex.agent.sessions.list.v1";
+    /**
+     * request/reply. Body {@link SessionMessages.ResolveSession} → {@link SessionMessages.ResolvedSession}: a
+     * recorded session by id, prefix or "last"; fails 404 (none), 409 (ambiguous prefix), 400 (prefix too short).
+     */
+    public static final String AGENT_RESOLVE_SESSION = "codex.agent.sessions.resolve.v1";
+    /** request/reply. Body {@link SessionMessages.ReadRecordedEvents} → {@link SessionMessages.RecordedEvents}; 404 when not recorded. */
+    public static final String AGENT_SESSION_EVENTS = "codex.agent.sessions.events.v1";
+
     /**
      * point-to-point, one per agent instance, registered when it starts (so it is known cluster-wide
      * long before a command runs): {@link SandboxMessages.OutputChunk}s of that agent's commands.

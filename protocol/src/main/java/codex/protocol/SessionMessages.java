@@ -83,4 +83,84 @@ public final class SessionMessages {
             required(oldestSeq, "oldest_seq", "a replay reply");
         }
     }
+
+    // ---- recorded sessions (agent-service owns the rollout files; nobody else reads them) ----------
+
+    /**
+     * List recorded sessions, newest first.
+     *
+     * @param codexHome where the sessions were recorded (a session's {@code SessionConfig.codex_home});
+     *                  null means the agent's own ({@code $CODEX_HOME}, else {@code ~/.codex})
+     * @param limit     at most this many; required, at least 1
+     * @param cwd       only those recorded in this folder; null for all
+     */
+    public record ListSessions(String codexHome, Integer limit, String cwd) {
+        public ListSessions {
+            required(limit, "limit", "sessions.list");
+            if (limit < 1) {
+                throw new IllegalArgumentException("sessions.list needs a limit of at least 1 (got " + limit + ")");
+            }
+        }
+    }
+
+    /** One recorded session: its id, start (ISO-8601 UTC), folder and the first line of its first prompt ("" if none). */
+    public record RecordedSession(String sessionId, String startedAt, String cwd, String preview) {
+        public RecordedSession {
+            required(sessionId, "session_id", "a recorded session");
+            required(startedAt, "started_at", "a recorded session");
+        }
+    }
+
+    /** The answer to {@link ListSessions}. */
+    public record SessionList(List<RecordedSession> sessions) {
+        public SessionList {
+            sessions = List.copyOf(required(sessions, "sessions", "a sessions.list reply"));
+        }
+    }
+
+    /**
+     * Find one recorded session: by its id or a unique prefix of at least 8 characters
+     * ({@code idOrPrefix}), or the most recent one ({@code last: true}; of {@code cwd} when it has
+     * one there, else of any folder). Exactly one of the two. Fails with 404 when nothing matches,
+     * 409 when a prefix matches several (the message lists them), 400 for a prefix too short.
+     *
+     * @param codexHome as in {@link ListSessions}
+     */
+    public record ResolveSession(String codexHome, String idOrPrefix, Boolean last, String cwd) {
+        public ResolveSession {
+            boolean byLast = last != null && last;
+            if (byLast == (idOrPrefix != null)) {
+                throw new IllegalArgumentException("sessions.resolve needs either id_or_prefix or last: true (not both)");
+            }
+        }
+
+        public static ResolveSession byId(String codexHome, String idOrPrefix) {
+            return new ResolveSession(codexHome, required(idOrPrefix, "id_or_prefix", "sessions.resolve"), null, null);
+        }
+
+        public static ResolveSession latest(String codexHome, String cwd) {
+            return new ResolveSession(codexHome, null, true, cwd);
+        }
+    }
+
+    /** The answer to {@link ResolveSession}: the full id, to pass as {@code resume_session_id}. */
+    public record ResolvedSession(String sessionId) {
+        public ResolvedSession {
+            required(sessionId, "session_id", "a sessions.resolve reply");
+        }
+    }
+
+    /** The recorded events of one session (its full id), for an audit; fails with 404 when it has no durable log. */
+    public record ReadRecordedEvents(String codexHome, String sessionId) {
+        public ReadRecordedEvents {
+            required(sessionId, "session_id", "sessions.events");
+        }
+    }
+
+    /** The answer to {@link ReadRecordedEvents}: every recorded event, in seq order. */
+    public record RecordedEvents(List<Event> events) {
+        public RecordedEvents {
+            events = List.copyOf(required(events, "events", "a sessions.events reply"));
+        }
+    }
 }

@@ -19,6 +19,13 @@ import java.util.List;
  * {@link Rollout#skippedLines()}. Neither is fatal. The file must start with a session_meta record.
  */
 public final class RolloutReader {
+    /**
+     * The rollout format this build writes and reads (agent-service README, "Rollout format"). A file
+     * without {@code rollout_format} in its session_meta predates the field and is format 1; a file
+     * of a newer format is refused rather than misread.
+     */
+    public static final int FORMAT = 1;
+
     private RolloutReader() {
     }
 
@@ -79,6 +86,11 @@ public final class RolloutReader {
                 if (!"session_meta".equals(type)) {
                     throw new RolloutFormatException(file + " does not start with a session_meta record (found '" + type
                             + "'); it is not a codex rollout file");
+                }
+                int format = record.getValue("rollout_format") instanceof Number n ? n.intValue() : 1;
+                if (format > FORMAT) {
+                    throw new RolloutFormatException(file + " is in rollout format " + format + ", written by a newer"
+                            + " codex-vertx; this build reads format " + FORMAT);
                 }
                 meta = record;
                 continue;

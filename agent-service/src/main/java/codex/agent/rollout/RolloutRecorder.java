@@ -89,7 +89,7 @@ public final class RolloutRecorder implements AutoCloseable {
 
     /**
      * Starts recording a new session into {@link RolloutFiles#pathFor} under {@code codexHome}. The
-     * first line is {@code {"type":"session_meta","session_id","timestamp", ...metaFields}} where
+     * first line is {@code {"type":"session_meta","session_id","timestamp","rollout_format", ...metaFields}} where
      * metaFields are the caller's (cwd, model, provider, approval_policy, sandbox_permissions,
      * version, instructions...). Folders are created and the file opened on the writer thread; if
      * that fails the error goes to onError and {@code flush()} fails, like any other write error.
@@ -99,7 +99,8 @@ public final class RolloutRecorder implements AutoCloseable {
         Path file = RolloutFiles.pathFor(codexHome, sessionId, startedAt);
         RolloutRecorder recorder = new RolloutRecorder(file, sessionId, false, options);
         JsonObject meta = new JsonObject().put("type", "session_meta").put("session_id", sessionId)
-                .put("timestamp", startedAt.truncatedTo(ChronoUnit.MILLIS).toString());
+                .put("timestamp", startedAt.truncatedTo(ChronoUnit.MILLIS).toString())
+                .put("rollout_format", RolloutReader.FORMAT);
         if (metaFields != null) {
             metaFields.forEach(e -> {
                 if (!meta.containsKey(e.getKey())) {

@@ -26,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Thin adapter: serves {@link Addresses#SANDBOX_EXEC}, {@link Addresses#SANDBOX_CANCEL} and
+ * Thin adapter: serves {@link Addresses#SANDBOX_EXEC}, {@link Addresses#SANDBOX_CANCEL},
+ * {@link Addresses#SANDBOX_PLAN_PATCH} and
  * {@link Addresses#SANDBOX_APPLY_PATCH}. The executor does its blocking work on its own
  * threads; patches are applied on a worker thread. Output is decoded as UTF-8 per stream (a
  * character cut between two reads is held back) and sent to the caller's output address.

@@ -99,8 +99,10 @@ final class ResourceLimiter implements AutoCloseable {
                         // the commands of a sandbox service that died: none may outlive it
                         try (var commands = Files.list(p)) {
                             commands.filter(Files::isDirectory).forEach(group -> {
-                                for (int round = 0; round < 20 && !CgroupV1.members(group).isEmpty(); round++) {
+                                // SIGKILL takes effect asynchronously: wait (at most 2 s) until the group is empty
+                                for (int round = 0; round < 100 && !CgroupV1.members(group).isEmpty(); round++) {
                                     CgroupV1.members(group).forEach(pid -> LibC.kill(pid.intValue(), LibC.SIGKILL));
+                                    sleepQuietly(20);
                                 }
                                 removeQuietly(group);
                             });
@@ -236,6 +238,14 @@ final class ResourceLimiter implements AutoCloseable {
                 // already gone
             }
             removeQuietly(parent);
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,5 +1,8 @@
 package codex.agent;
 
+import codex.agent.mcp.McpToolbox;
+import codex.agent.mcp.McpTools;
+
 import codex.agent.model.ModelClient;
 import codex.execpolicy.SessionApprovals;
 import codex.protocol.Event;
@@ -10,6 +13,7 @@ import codex.protocol.Submission.Op;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
@@ -59,6 +63,7 @@ public final class AgentSession implements SessionContext {
     private final List<JsonObject> history = new ArrayList<>();
     private final Deque<PendingInput> queued = new ArrayDeque<>();
     private final TurnLoop loop;
+    private final McpToolbox mcp;
     private long seq;
     private Turn current;
 
@@ -66,7 +71,14 @@ public final class AgentSession implements SessionContext {
 
     public AgentSession(String sessionId, SessionConfig config, ModelClient model, SandboxGateway sandbox,
                         EventSink sink, Hooks hooks, Map<String, String> env, ResumeState resume) {
+        this(sessionId, config, model, sandbox, sink, hooks, env, resume, McpTools.NONE);
+    }
+
+    /** With the session's MCP servers (being started): their tools join the model's, a start failure is told once. */
+    public AgentSession(String sessionId, SessionConfig config, ModelClient model, SandboxGateway sandbox,
+                        EventSink sink, Hooks hooks, Map<String, String> env, ResumeState resume, McpToolbox mcp) {
         this.sessionId = sessionId;
+        this.mcp = mcp;
         this.config = config;
         this.approvals = new SessionApprovals(config.approvalPolicy());
         this.model = model;
@@ -77,7 +89,8 @@ public final class AgentSession implements SessionContext {
         UserQuestions questions = new UserQuestions(this);
         this.loop = new TurnLoop(this, () -> this.model,
                 new CommandFlow(this, () -> approvals, sandbox, questions),
-                new PatchFlow(this, () -> approvals, sandbox, questions, env), hooks,
+                new PatchFlow(this, () -> approvals, sandbox, questions, env),
+                new McpFlow(this, () -> approvals, () -> this.mcp, questions), () -> this.mcp, hooks,
                 // a resumed session sends its whole history once; the server may have forgotten the old response
                 null);
         if (!resume.history().isEmpty()) {
@@ -118,6 +131,19 @@ public final class AgentSession implements SessionContext {
         emit(null, null, new EventMsg.SessionConfigured(sessionId, config.model(),
                 config.provider() == null ? null : config.provider().id(), config.cwd(), config.approvalPolicy().wireName(),
                 config.sandboxPermissions(), resumed));
+        if (!startFailuresTold) {
+            startFailuresTold = true;
+            mcp.ready().onComplete(ar -> mcp.startFailures().forEach(failure -> emit(null, null,
+                    new EventMsg.BackgroundEvent(failure + "; the session goes on without it"))));
+        }
+    }
+
+    private boolean startFailuresTold;
+
+    /** Stops the session's MCP servers. */
+    public Future<Void> close() {
+        interrupt();
+        return mcp.close();
     }
 
     /** Handles one submission; returns quickly (a turn runs on in the background). */
@@ -216,6 +242,9 @@ public final class AgentSession implements SessionContext {
         if (turn.runningExecId != null) {
             sandbox.cancel(turn.runningExecId);
         }
+        List<Runnable> stops = new ArrayList<>(turn.onInterrupt);
+        turn.onInterrupt.clear();
+        stops.forEach(Runnable::run);
         List<Turn.PendingApproval> waiting = new ArrayList<>(turn.pendingApprovals.values());
         turn.pendingApprovals.clear();
         waiting.forEach(p -> p.answer().tryFail("interrupted"));

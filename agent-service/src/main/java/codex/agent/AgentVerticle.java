@@ -4,6 +4,8 @@ import codex.agent.rollout.RolloutLookupException;
 import codex.agent.rollout.SessionDirectory;
 import codex.config.ConfigLoader;
 import codex.config.ConfigOptions;
+import codex.agent.mcp.McpTools;
+
 import codex.protocol.Addresses;
 import codex.protocol.Json;
 import codex.protocol.BusRequests;
@@ -18,6 +20,7 @@ import codex.protocol.SessionMessages.Submit;
 import codex.protocol.SessionConfig;
 import codex.protocol.Submission;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -183,7 +186,7 @@ public class AgentVerticle extends VerticleBase {
                             log.recordResponseId(responseId);
                         }
                     },
-                    env, log.resumeState());
+                    env, log.resumeState(), McpTools.start(vertx, config.mcpServers(), env, config.cwd()));
         } catch (RuntimeException e) {
             log.closeAsync();
             msg.fail(400, e.getMessage());
@@ -191,7 +194,7 @@ public class AgentVerticle extends VerticleBase {
         }
         AgentSession existing = sessions.put(sessionId, session);
         if (existing != null) {
-            existing.interrupt();
+            existing.close();
         }
         SessionLog oldLog = logs.put(sessionId, log);
         if (oldLog != null) {
@@ -238,7 +241,10 @@ public class AgentVerticle extends VerticleBase {
         }
         session.submit(submission);
         if (submission.op() instanceof Submission.Op.Shutdown) {
-            sessions.remove(sessionId);
+            AgentSession ended = sessions.remove(sessionId);
+            if (ended != null) {
+                ended.close();
+            }
             MessageConsumer<JsonObject> c = consumers.remove(sessionId);
             if (c != null) {
                 c.unregister();
@@ -258,7 +264,8 @@ public class AgentVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        sessions.values().forEach(AgentSession::interrupt);
+        List<Future<Void>> mcpClosed = new ArrayList<>();
+        sessions.values().forEach(s -> mcpClosed.add(s.close()));
         // closing a log waits for its last writes: a worker thread, not the event loop
         List<SessionLog> open = List.copyOf(logs.values());
         logs.clear();
@@ -266,6 +273,7 @@ public class AgentVerticle extends VerticleBase {
             open.forEach(SessionLog::close);
             return null;
         });
-        return logsClosed.compose(v -> http == null ? Future.succeededFuture() : http.close());
+        return Future.join(mcpClosed).transform(x -> logsClosed)
+                .compose(v -> http == null ? Future.succeededFuture() : http.close());
     }
 }

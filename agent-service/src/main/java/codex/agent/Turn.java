@@ -17,6 +17,8 @@ final class Turn {
     String runningExecId;
     /** Approval questions waiting for the user's answer, by approval id (unique for ever; call ids repeat). */
     final Map<String, PendingApproval> pendingApprovals = new java.util.LinkedHashMap<>();
+    /** What else to stop on interrupt (an MCP tool call in flight). */
+    final java.util.List<Runnable> onInterrupt = new java.util.ArrayList<>();
 
     /** One question: the request as emitted (with its approval id), when, and the answer to come. */
     record PendingApproval(String approvalId, String callId, codex.protocol.EventMsg request, long askedAt,

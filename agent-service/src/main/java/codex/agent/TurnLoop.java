@@ -4,6 +4,7 @@ import codex.agent.model.ModelClient;
 import codex.agent.model.ModelEvent;
 import codex.agent.model.ModelRequest;
 import codex.agent.model.ModelResponse;
+import codex.agent.mcp.McpToolbox;
 import codex.agent.tools.ApplyPatchTool;
 import codex.agent.tools.ShellCall;
 import codex.patch.ApplyPatchInvocation;
@@ -32,13 +33,17 @@ final class TurnLoop {
     private final Supplier<ModelClient> model;
     private final CommandFlow commands;
     private final PatchFlow patches;
+    private final McpFlow mcpCalls;
+    private final Supplier<McpToolbox> mcp;
     private final AgentSession.Hooks hooks;
     /** previous_response_id bookkeeping: the last stored response and how much history it covers. */
     private String lastResponseId;
     private int historyCoveredByLastResponse;
 
     TurnLoop(SessionContext session, Supplier<ModelClient> model, CommandFlow commands, PatchFlow patches,
-             AgentSession.Hooks hooks, String lastResponseId) {
+             McpFlow mcpCalls, Supplier<McpToolbox> mcp, AgentSession.Hooks hooks, String lastResponseId) {
+        this.mcpCalls = mcpCalls;
+        this.mcp = mcp;
         this.session = session;
         this.model = model;
         this.commands = commands;
@@ -57,7 +62,8 @@ final class TurnLoop {
         turn.inputs.add(text);
         session.emit(turn, new EventMsg.TaskStarted());
         session.addToHistory(Prompts.userMessage(text));
-        return step(turn).transform(ar -> {
+        // the first turn waits for the MCP servers to start (each bounded by its startup timeout)
+        return mcp.get().ready().compose(v -> step(turn)).transform(ar -> {
             if (ar.succeeded()) {
                 session.emit(turn, new EventMsg.TaskComplete(turn.lastAgentMessage));
                 hooks.turnCompleted(turn.id, List.copyOf(turn.inputs), turn.lastAgentMessage);
@@ -110,7 +116,8 @@ final class TurnLoop {
                 : List.copyOf(history);
         boolean store = !config.disableResponseStorage();
         ModelRequest request = new ModelRequest(config.model(), Prompts.baseInstructions(config), input,
-                new JsonArray().add(ShellCall.toolSpec(config.approvalPolicy() == codex.protocol.ApprovalPolicy.ON_REQUEST)).add(ApplyPatchTool.toolSpec()), store,
+                new JsonArray().add(ShellCall.toolSpec(config.approvalPolicy() == codex.protocol.ApprovalPolicy.ON_REQUEST)).add(ApplyPatchTool.toolSpec())
+                        .addAll(mcp.get().toolSpecs()), store,
                 chained ? lastResponseId : null, reasoning(config),
                 store ? List.of() : List.of("reasoning.encrypted_content"), session.sessionId());
         Consumer<ModelEvent> onEvent = e -> {
@@ -200,6 +207,9 @@ final class TurnLoop {
                 return Future.succeededFuture(e.getMessage());
             }
             return patches.run(turn, callId, patch, Path.of(session.config().cwd()));
+        }
+        if (mcpCalls.handles(name)) {
+            return mcpCalls.run(turn, callId, name, arguments);
         }
         if (!"shell".equals(name)) {
             return Future.succeededFuture("unsupported call: " + name + " (the available tools are `shell` and `apply_patch`)");

@@ -19,7 +19,7 @@ public final class SessionConfigs {
                 SandboxPermission.toStrings(config.sandboxPermissions()), cwd.toString(), config.disableResponseStorage(), null,
                 instructions, config.notifyCommand(),
                 config.reasoningEffort(), config.reasoningSummary(), config.codexHome().toString(),
-                config.historyPersistence());
+                config.historyPersistence(), config.mcpServers());
     }
 
     private static String join(String a, String b) {

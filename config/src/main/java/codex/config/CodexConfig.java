@@ -1,5 +1,6 @@
 package codex.config;
 
+import codex.protocol.McpServerDefinition;
 import codex.protocol.ProviderSpec;
 import codex.protocol.ReasoningSummary;
 import codex.protocol.ReasoningEffort;
@@ -29,6 +30,7 @@ import java.util.Objects;
  * @param unknownKeys          keys that were ignored (dotted paths, e.g. {@code shell_environment_policy},
  *                             {@code profiles.fast.foo}), in first-seen order, for the CLI to warn about once
  * @param providers            every known provider (built-ins and user tables), by id
+ * @param mcpServers           {@code [mcp_servers.NAME]} tables, in config order (disabled ones included)
  * @param sandboxMode          the sandbox_mode that produced {@code sandboxPermissions}; null when they came from
  *                             a permission list (or the default)
  * @param sandboxSource        where the sandbox came from, for the session header: e.g. {@code sandbox_mode in
@@ -58,7 +60,8 @@ public record CodexConfig(
         Map<String, ProviderSpec> providers,
         SandboxMode sandboxMode,
         String sandboxSource,
-        List<String> warnings) {
+        List<String> warnings,
+        Map<String, McpServerDefinition> mcpServers) {
 
     public static final String DEFAULT_MODEL = "o4-mini";
     public static final int DEFAULT_PROJECT_DOC_MAX_BYTES = 32 * 1024;
@@ -74,5 +77,6 @@ public record CodexConfig(
         unknownKeys = unknownKeys == null ? List.of() : List.copyOf(unknownKeys);
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
         providers = providers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(providers));
+        mcpServers = mcpServers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(mcpServers));
     }
 }

@@ -1,6 +1,7 @@
 package codex.config;
 
 import codex.protocol.WireApi;
+import codex.protocol.McpServerDefinition;
 import codex.protocol.ProviderSpec;
 import codex.protocol.ReasoningSummary;
 import codex.protocol.ReasoningEffort;
@@ -150,7 +151,8 @@ public final class ConfigLoader {
                 providers,
                 sandbox.mode(),
                 sandbox.source(),
-                warnings);
+                warnings,
+                mcpServers(effective, configFile));
     }
 
     private record Sandbox(List<SandboxPermission> permissions, SandboxMode mode, String source) { }
@@ -225,6 +227,44 @@ public final class ConfigLoader {
         if (!list.contains(p)) {
             list.add(p);
         }
+    }
+
+    /** {@code [mcp_servers.NAME]} as today's Codex reads them; each needs command (stdio) or url (HTTP), not both. */
+    @SuppressWarnings("unchecked")
+    static Map<String, McpServerDefinition> mcpServers(ObjectNode effective, Path configFile) {
+        Map<String, McpServerDefinition> servers = new LinkedHashMap<>();
+        if (!(effective.get("mcp_servers") instanceof ObjectNode tables)) {
+            return servers;
+        }
+        for (Map.Entry<String, JsonNode> entry : tables.properties()) {
+            String name = entry.getKey();
+            String prefix = "mcp_servers." + name + ".";
+            ObjectNode t = (ObjectNode) entry.getValue();
+            String command = (String) get(t, prefix, "command", Kind.STRING, null);
+            String url = (String) get(t, prefix, "url", Kind.STRING, null);
+            if ((command == null) == (url == null)) {
+                throw new ConfigException("[mcp_servers." + name + "] in " + configFile + " needs "
+                        + (command == null ? "either command (a stdio server) or url (a Streamable HTTP server)"
+                        : "command or url, not both"));
+            }
+            Double startup = (Double) get(t, prefix, "startup_timeout_sec", Kind.NON_NEGATIVE_NUMBER, null);
+            Long startupMs = (Long) get(t, prefix, "startup_timeout_ms", Kind.NON_NEGATIVE_LONG, null);
+            if (startup == null && startupMs != null) {
+                startup = startupMs / 1000.0;
+            }
+            servers.put(name, new McpServerDefinition(command,
+                    (List<String>) get(t, prefix, "args", Kind.STRING_ARRAY, null),
+                    (Map<String, String>) get(t, prefix, "env", Kind.STRING_TABLE, null),
+                    (String) get(t, prefix, "cwd", Kind.STRING, null),
+                    url,
+                    (String) get(t, prefix, "bearer_token_env_var", Kind.STRING, null),
+                    startup,
+                    (Double) get(t, prefix, "tool_timeout_sec", Kind.NON_NEGATIVE_NUMBER, null),
+                    (Boolean) get(t, prefix, "enabled", Kind.BOOLEAN, null),
+                    (List<String>) get(t, prefix, "enabled_tools", Kind.STRING_ARRAY, null),
+                    (List<String>) get(t, prefix, "disabled_tools", Kind.STRING_ARRAY, null)));
+        }
+        return servers;
     }
 
     private static ObjectNode selectProfile(ObjectNode root, String name, boolean fromCommandLine, Path configFile) {

@@ -44,7 +44,9 @@ final class ConfigSchema {
         /** The HTTP gateway's own table, read and checked by the gateway (see gateway/README.md). */
         GATEWAY_TABLE("a table, e.g. [gateway] with [[gateway.tokens]] and [gateway.policy]"),
         /** The sandbox service's own table, read by {@link SandboxSettings}. */
-        SANDBOX_TABLE("a table, e.g. [sandbox] with max_processes = 1024 and max_memory_mb = 4096");
+        SANDBOX_TABLE("a table, e.g. [sandbox] with max_processes = 1024 and max_memory_mb = 4096"),
+        NON_NEGATIVE_NUMBER("a non-negative number of seconds, e.g. 10 or 2.5"),
+        MCP_SERVERS_TABLE("a table of MCP server tables, e.g. [mcp_servers.NAME] with command = \"npx\"");
 
         final String expected;
 
@@ -58,6 +60,7 @@ final class ConfigSchema {
     static final Map<String, Kind> TOP_KEYS = new LinkedHashMap<>();
     static final Map<String, Kind> PROVIDER_KEYS = new LinkedHashMap<>();
     static final Map<String, Kind> HISTORY_KEYS = new LinkedHashMap<>();
+    static final Map<String, Kind> MCP_SERVER_KEYS = new LinkedHashMap<>();
     static final Map<String, Kind> WORKSPACE_WRITE_KEYS = new LinkedHashMap<>();
 
     static {
@@ -84,6 +87,20 @@ final class ConfigSchema {
         TOP_KEYS.put("profiles", Kind.PROFILES_TABLE);
         TOP_KEYS.put("gateway", Kind.GATEWAY_TABLE);
         TOP_KEYS.put("sandbox", Kind.SANDBOX_TABLE);
+        TOP_KEYS.put("mcp_servers", Kind.MCP_SERVERS_TABLE);
+
+        MCP_SERVER_KEYS.put("command", Kind.STRING);
+        MCP_SERVER_KEYS.put("args", Kind.STRING_ARRAY);
+        MCP_SERVER_KEYS.put("env", Kind.STRING_TABLE);
+        MCP_SERVER_KEYS.put("cwd", Kind.STRING);
+        MCP_SERVER_KEYS.put("url", Kind.STRING);
+        MCP_SERVER_KEYS.put("bearer_token_env_var", Kind.STRING);
+        MCP_SERVER_KEYS.put("startup_timeout_sec", Kind.NON_NEGATIVE_NUMBER);
+        MCP_SERVER_KEYS.put("startup_timeout_ms", Kind.NON_NEGATIVE_LONG);
+        MCP_SERVER_KEYS.put("tool_timeout_sec", Kind.NON_NEGATIVE_NUMBER);
+        MCP_SERVER_KEYS.put("enabled", Kind.BOOLEAN);
+        MCP_SERVER_KEYS.put("enabled_tools", Kind.STRING_ARRAY);
+        MCP_SERVER_KEYS.put("disabled_tools", Kind.STRING_ARRAY);
 
         PROVIDER_KEYS.put("name", Kind.STRING);
         PROVIDER_KEYS.put("base_url", Kind.STRING);
@@ -138,6 +155,9 @@ final class ConfigSchema {
                         validateTable(table(p.getValue(), key + "." + p.getKey(), kind, source),
                                 key + "." + p.getKey() + ".", PROFILE_KEYS, source, unknownKeys));
                 case GATEWAY_TABLE, SANDBOX_TABLE -> table(value, key, kind, source);
+                case MCP_SERVERS_TABLE -> table(value, key, kind, source).properties().forEach(p ->
+                        validateTable(table(p.getValue(), key + "." + p.getKey(), kind, source),
+                                key + "." + p.getKey() + ".", MCP_SERVER_KEYS, source, unknownKeys));
                 default -> read(value, key, kind, source);
             }
         });
@@ -155,6 +175,12 @@ final class ConfigSchema {
             }
             case NON_NEGATIVE_INT -> (int) integer(value, key, kind, source, Integer.MAX_VALUE);
             case NON_NEGATIVE_LONG -> integer(value, key, kind, source, Long.MAX_VALUE);
+            case NON_NEGATIVE_NUMBER -> {
+                if (!value.isNumber() || value.doubleValue() < 0 || !Double.isFinite(value.doubleValue())) {
+                    throw wrongType(value, key, kind, source);
+                }
+                yield value.doubleValue();
+            }
             case STRING_ARRAY -> stringArray(value, key, kind, source);
             case STRING_TABLE -> {
                 Map<String, String> out = new LinkedHashMap<>();
@@ -179,7 +205,7 @@ final class ConfigSchema {
                 }
                 yield SandboxPermission.parseAll(names);
             }
-            case HISTORY_TABLE, PROVIDERS_TABLE, PROFILES_TABLE, GATEWAY_TABLE, SANDBOX_TABLE, WORKSPACE_WRITE_TABLE ->
+            case HISTORY_TABLE, PROVIDERS_TABLE, PROFILES_TABLE, GATEWAY_TABLE, SANDBOX_TABLE, WORKSPACE_WRITE_TABLE, MCP_SERVERS_TABLE ->
                     table(value, key, kind, source);
         };
     }
@@ -187,7 +213,8 @@ final class ConfigSchema {
     static ObjectNode table(JsonNode value, String key, Kind kind, String source) {
         if (!(value instanceof ObjectNode object)) {
             throw new ConfigException(invalid(key, source) + "expected "
-                    + (kind == Kind.PROVIDERS_TABLE || kind == Kind.PROFILES_TABLE ? "a table" : kind.expected)
+                    + (kind == Kind.PROVIDERS_TABLE || kind == Kind.PROFILES_TABLE || kind == Kind.MCP_SERVERS_TABLE
+                            ? "a table" : kind.expected)
                     + ", got " + describe(value));
         }
         return object;

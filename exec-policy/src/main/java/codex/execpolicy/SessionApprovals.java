@@ -34,6 +34,10 @@ public final class SessionApprovals {
     private ApprovalPolicy policy;
     private final Set<List<String>> approvedCommands = new HashSet<>();
     private final List<Path> approvedPatchRoots = new ArrayList<>();
+    private final Set<String> approvedMcpTools = new HashSet<>();
+
+    /** Whether to ask before calling an MCP tool, and why (shown when asking). */
+    public record McpTool(boolean ask, String reason) { }
 
     public SessionApprovals(ApprovalPolicy policy) {
         this.policy = Objects.requireNonNull(policy, "approval policy");
@@ -55,9 +59,10 @@ public final class SessionApprovals {
             return false;
         }
         policy = newPolicy;
-        boolean had = !approvedCommands.isEmpty() || !approvedPatchRoots.isEmpty();
+        boolean had = !approvedCommands.isEmpty() || !approvedPatchRoots.isEmpty() || !approvedMcpTools.isEmpty();
         approvedCommands.clear();
         approvedPatchRoots.clear();
+        approvedMcpTools.clear();
         return had;
     }
 
@@ -93,6 +98,34 @@ public final class SessionApprovals {
         return new Failure(decision, decision == FailureDecision.ASK_RETRY_WITHOUT_SANDBOX
                 ? "the command failed in the sandbox (it looks like the sandbox refused it); run it again without the sandbox?"
                 : "the failure goes back to the model");
+    }
+
+    /**
+     * An MCP tool runs in its server's process, outside the sandbox, so the policies that ask about
+     * commands ask about tools: unless-allow-listed before every call, auto-edit unless the server
+     * marks the tool read-only; on-failure and never call without asking (nothing to retry).
+     *
+     * @param tool         the tool's model-facing name ({@code SERVER__TOOL})
+     * @param readOnlyHint the server's {@code readOnlyHint} annotation
+     */
+    public McpTool forMcpTool(String tool, boolean readOnlyHint) {
+        if (approvedMcpTools.contains(tool)) {
+            return new McpTool(false, "approved for the session");
+        }
+        return switch (policy) {
+            case NEVER, ON_FAILURE, ON_REQUEST -> new McpTool(false, "approval policy " + policy.wireName() + " calls MCP tools without asking");
+            case AUTO_EDIT -> readOnlyHint ? new McpTool(false, "the MCP server marks this tool read-only")
+                    : new McpTool(true, "approval policy auto-edit: MCP tool " + tool + " may change things outside the sandbox");
+            case UNLESS_ALLOW_LISTED -> new McpTool(true, "approval policy unless-allow-listed asks before every MCP tool call"
+                    + " (MCP servers run outside the sandbox)");
+        };
+    }
+
+    /** Remembers the user's answer about an MCP tool. */
+    public void recordMcpToolAnswer(String tool, ReviewDecision answer) {
+        if (answer == ReviewDecision.APPROVED_FOR_SESSION) {
+            approvedMcpTools.add(tool);
+        }
     }
 
     /** Remembers the user's answer about {@code argv}. */

@@ -35,6 +35,8 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = EventMsg.TurnAborted.class, name = "turn_aborted"),
     @JsonSubTypes.Type(value = EventMsg.TaskComplete.class, name = "task_complete"),
     @JsonSubTypes.Type(value = EventMsg.ShutdownComplete.class, name = "shutdown_complete"),
+    @JsonSubTypes.Type(value = EventMsg.McpToolCallBegin.class, name = "mcp_tool_call_begin"),
+    @JsonSubTypes.Type(value = EventMsg.McpToolCallEnd.class, name = "mcp_tool_call_end"),
 })
 public sealed interface EventMsg {
 
@@ -117,6 +119,20 @@ public sealed interface EventMsg {
 
     /** The session ended. */
     record ShutdownComplete() implements EventMsg { }
+
+    /** The agent calls a tool of an MCP server (after any approval). */
+    record McpToolCallBegin(String callId, McpInvocation invocation) implements EventMsg { }
+
+    /**
+     * The MCP tool call ended. {@code result} is the server's CallToolResult as it sent it (MCP's own
+     * camelCase keys, {@code isError} for a tool's own failure); null when the call itself failed, and
+     * then {@code error} says why (the server crashed, timed out, refused the call, an interrupt).
+     */
+    record McpToolCallEnd(String callId, McpInvocation invocation, long durationMs, JsonNode result, String error)
+            implements EventMsg { }
+
+    /** Which server's tool, with which arguments (a JSON object). */
+    record McpInvocation(String server, String tool, JsonNode arguments) { }
 
     /**
      * An event whose {@code type} this build does not know. {@code raw} is the whole {@code msg} object as received

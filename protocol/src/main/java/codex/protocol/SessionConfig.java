@@ -1,6 +1,7 @@
 package codex.protocol;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything an agent needs to run a session; sent with {@code configure_session} and when a
@@ -20,6 +21,7 @@ import java.util.List;
  * @param reasoningSummary   passed through to the model when not null and not {@code none}
  * @param codexHome          where the agent keeps the session log (rollout) and history.jsonl
  * @param historyPersistence whether prompts go to history.jsonl; null means {@link HistoryPersistence#SAVE_ALL}
+ * @param mcpServers         {@code [mcp_servers]}: the MCP servers the agent starts for this session, by name (in config order)
  */
 public record SessionConfig(
         String model,
@@ -34,7 +36,9 @@ public record SessionConfig(
         ReasoningEffort reasoningEffort,
         ReasoningSummary reasoningSummary,
         String codexHome,
-        HistoryPersistence historyPersistence) {
+        HistoryPersistence historyPersistence,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+        Map<String, McpServerDefinition> mcpServers) {
 
     public SessionConfig {
         if (approvalPolicy == null) {
@@ -44,5 +48,16 @@ public record SessionConfig(
         sandboxPermissions = sandboxPermissions == null ? List.of() : List.copyOf(sandboxPermissions);
         SandboxPermission.parseAll(sandboxPermissions); // refuses an unknown permission now, with the valid forms
         notifyCommand = notifyCommand == null ? List.of() : List.copyOf(notifyCommand);
+        mcpServers = mcpServers == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(mcpServers));
+    }
+
+    /** A session without MCP servers. */
+    public SessionConfig(String model, ProviderSpec provider, ApprovalPolicy approvalPolicy, List<String> sandboxPermissions,
+                         String cwd, boolean disableResponseStorage, String baseInstructions, String userInstructions,
+                         List<String> notifyCommand, ReasoningEffort reasoningEffort, ReasoningSummary reasoningSummary,
+                         String codexHome, HistoryPersistence historyPersistence) {
+        this(model, provider, approvalPolicy, sandboxPermissions, cwd, disableResponseStorage, baseInstructions,
+                userInstructions, notifyCommand, reasoningEffort, reasoningSummary, codexHome, historyPersistence, null);
     }
 }

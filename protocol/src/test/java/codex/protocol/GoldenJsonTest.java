@@ -72,8 +72,8 @@ class GoldenJsonTest {
         String text = golden("events/unknown_future_event.json");
         Event event = Json.decode(text, Event.class);
         EventMsg.Unknown unknown = assertInstanceOf(EventMsg.Unknown.class, event.msg());
-        assertEquals("mcp_tool_call_begin", unknown.type());
-        assertEquals("mcp_tool_call_begin", event.type());
+        assertEquals("web_search_begin", unknown.type());
+        assertEquals("web_search_begin", event.type());
         assertEquals("docs", unknown.raw().at("/invocation/server").asText());
         assertEquals(4L, event.seq());
         // forwarded unchanged: nothing lost, no Java class name added

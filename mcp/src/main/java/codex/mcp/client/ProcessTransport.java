@@ -39,6 +39,7 @@ final class ProcessTransport implements McpClientTransport {
     private final Consumer<String> stderrLines;
     private final Deque<String> stderrTail = new ArrayDeque<>();
     private final CompletableFuture<Integer> exited = new CompletableFuture<>();
+    private final CompletableFuture<Void> stderrDone = new CompletableFuture<>();
     private final ExecutorService writer;
     private final Scheduler writeScheduler;
     private volatile Process process;
@@ -98,7 +99,10 @@ final class ProcessTransport implements McpClientTransport {
             }
             process = p;
             stdin = p.getOutputStream();
-            p.onExit().thenAccept(done -> exited.complete(done.exitValue()));
+            // ended = exited and its stderr read to the end (bounded: a grandchild may hold the pipe), so
+            // the error that reports the exit carries what the server said last
+            p.onExit().thenCompose(done -> stderrDone.completeOnTimeout(null, 500, TimeUnit.MILLISECONDS)
+                    .thenApply(x -> done.exitValue())).thenAccept(exited::complete);
             Thread out = daemon("mcp-" + spec.name() + "-stdout").newThread(() -> readStdout(p, handler));
             Thread err = daemon("mcp-" + spec.name() + "-stderr").newThread(() -> readStderr(p));
             out.start();
@@ -139,6 +143,8 @@ final class ProcessTransport implements McpClientTransport {
             }
         } catch (IOException ignored) {
             // the process ended
+        } finally {
+            stderrDone.complete(null);
         }
     }
 

@@ -294,7 +294,7 @@ public final class CodexMcpServer {
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("_meta", requestId == null ? Map.of() : Map.of("requestId", rawId(requestId)));
             params.putAll(Json.toJson(event).getMap());
-            provider.notifyClients(EVENT_NOTIFICATION, params).subscribeOn(outbound).subscribe(null, e -> { });
+            sent(provider.notifyClients(EVENT_NOTIFICATION, params).subscribeOn(outbound));
         }
 
         private void progress(String message) {
@@ -302,8 +302,8 @@ public final class CodexMcpServer {
                 return;
             }
             progress += 1;
-            exchange.progressNotification(new McpSchema.ProgressNotification(progressToken, progress, null, message))
-                    .subscribeOn(outbound).subscribe(null, e -> { });
+            sent(exchange.progressNotification(new McpSchema.ProgressNotification(progressToken, progress, null, message))
+                    .subscribeOn(outbound));
         }
 
         private void approve(String callId, String what, String reason, boolean patch) {
@@ -357,7 +357,18 @@ public final class CodexMcpServer {
             if (requestId != null) {
                 runsByRequest.remove(requestId);
             }
-            sink.success(result);
+            // the result goes out after this call's notifications have (a client stops listening for
+            // progress once it has the result)
+            java.util.concurrent.CompletableFuture.allOf(inFlight.toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .orTimeout(5, java.util.concurrent.TimeUnit.SECONDS)
+                    .whenComplete((v, e) -> sink.success(result));
+        }
+
+        private final List<java.util.concurrent.CompletableFuture<Void>> inFlight = new java.util.ArrayList<>();
+
+        private void sent(Mono<Void> send) {
+            inFlight.removeIf(java.util.concurrent.CompletableFuture::isDone);
+            inFlight.add(send.onErrorResume(e -> Mono.empty()).toFuture());
         }
     }
 

@@ -1,5 +1,6 @@
 package codex.cli;
 
+import codex.mcp.NpmTools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

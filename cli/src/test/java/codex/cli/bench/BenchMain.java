@@ -1,0 +1,463 @@
+package codex.cli.bench;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every benchmark of issue 15 from one command ({@code bench/run.sh}, which builds and calls this):
+ * paired runs of our {@code bin/codex exec} and the Codex CLI against one {@link BenchModel} on
+ * 127.0.0.1 (A B A B…, medians and the median of the pairwise ratios), the streaming latency and
+ * the load benchmark through {@code codex serve} ({@link ServeBench}), and the cluster join.
+ * Prints a table and writes JSON. Never fails on a figure: exit 1 only when a workload could not
+ * run at all (a crash, a wrong step count).
+ *
+ * <p>Arguments: {@code --root DIR} (the checkout), {@code --codex PATH} (Codex CLI: its npm
+ * {@code .bin/codex} or the native binary; absent: our side only), {@code --smoke} (one short run
+ * of each), {@code --only a,b} (workload names), {@code --out FILE} (JSON).
+ */
+public final class BenchMain {
+    static final String NATIVE = "@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex";
+
+    private final Path root;
+    private final Path codex;
+    private final boolean smoke;
+    private final List<String> only;
+    private final Path work;
+    private final boolean haveTime = Files.isExecutable(Path.of("/usr/bin/time"));
+    private final JsonObject results = new JsonObject();
+    private final List<String[]> table = new ArrayList<>();
+    private int failures;
+
+    private BenchMain(Path root, Path codex, boolean smoke, List<String> only) throws IOException {
+        this.root = root;
+        this.codex = codex;
+        this.smoke = smoke;
+        this.only = only;
+        this.work = Files.createDirectories(root.resolve("bench/.work"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        Path codex = null;
+        boolean smoke = false;
+        List<String> only = List.of();
+        Path out = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--root" -> root = Path.of(args[++i]).toAbsolutePath();
+                case "--codex" -> {
+                    String v = args[++i];
+                    codex = v.isEmpty() ? null : Path.of(v);
+                }
+                case "--smoke" -> smoke = true;
+                case "--only" -> only = List.of(args[++i].split(","));
+                case "--out" -> out = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        BenchMain bench = new BenchMain(root, nativeCodex(codex), smoke, only);
+        int code = bench.run(out);
+        System.exit(code);
+    }
+
+    /** The npm wrapper only finds and starts the native binary (through node): time the binary itself. */
+    static Path nativeCodex(Path given) throws IOException {
+        if (given == null || !Files.isExecutable(given)) {
+            return null;
+        }
+        Path real = given.toRealPath();
+        for (Path dir = real.getParent(); dir != null; dir = dir.getParent()) {
+            if (dir.getFileName() != null && dir.getFileName().toString().equals("node_modules")) {
+                Path bin = dir.resolve(NATIVE);
+                return Files.isExecutable(bin) ? bin : real;
+            }
+        }
+        return real;
+    }
+
+    private boolean wanted(String name) {
+        return only.isEmpty() || only.contains(name);
+    }
+
+    private int run(Path out) throws Exception {
+        results.put("date", DateTimeFormatter.ISO_INSTANT.format(Instant.now()));
+        results.put("mode", smoke ? "smoke" : "full");
+        results.put("machine", machine());
+        results.put("codex", codex == null ? null : codexVersion());
+        results.put("git", sh("git", "-C", root.toString(), "rev-parse", "--short", "HEAD").trim());
+        JsonObject workloads = new JsonObject();
+        results.put("workloads", workloads);
+        System.out.println("machine: " + results.getJsonObject("machine").encode());
+        System.out.println("codex:   " + (codex == null ? "absent: our side only, no ratios" : codex + " (" + results.getString("codex") + ")"));
+        try (BenchModel model = new BenchModel(0)) {
+            int pairs = smoke ? 1 : 9;
+            if (wanted("startup")) {
+                workloads.put("startup", execPair(model, "startup", "start-up + one answer", 0, true, pairs));
+            }
+            if (wanted("exec20")) {
+                workloads.put("exec20", execPair(model, "exec20", "exec, bash -lc steps", smoke ? 3 : 20, true, smoke ? 1 : 5));
+            }
+            if (wanted("exec50")) {
+                workloads.put("exec50", execPair(model, "exec50", "exec, bash -lc steps", smoke ? 5 : 50, true, smoke ? 1 : 3));
+            }
+            if (wanted("steps")) {
+                workloads.put("steps", execPair(model, "steps", "exec, bash -c steps (per-step overhead)", smoke ? 5 : 50, false,
+                        smoke ? 1 : 3));
+            }
+        }
+        ServeBench serve = new ServeBench(root.resolve("bin/codex"), work, smoke);
+        if (wanted("stream")) {
+            workloads.put("stream", guarded("stream", serve::streaming));
+        }
+        if (wanted("load")) {
+            workloads.put("load", guarded("load", serve::load));
+        }
+        if (wanted("cluster")) {
+            workloads.put("cluster", guarded("cluster", () -> new ClusterBench(root.resolve("bin/codex"), work, smoke).run()));
+        }
+        addRows(workloads);
+        printTable();
+        if (out == null) {
+            out = root.resolve("bench/results/" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
+                    .format(Instant.now()) + (smoke ? "-smoke" : "") + ".json");
+        }
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, results.encodePrettily() + "\n");
+        System.out.println("json: " + out);
+        return failures == 0 ? 0 : 1;
+    }
+
+    interface Workload {
+        JsonObject run() throws Exception;
+    }
+
+    private JsonObject guarded(String name, Workload w) {
+        try {
+            return w.run();
+        } catch (Exception | AssertionError e) {
+            failures++;
+            System.out.println(name + ": FAILED: " + e);
+            return new JsonObject().put("error", String.valueOf(e));
+        }
+    }
+
+    // ---- paired exec runs -------------------------------------------------------------------
+
+    private record Run(double wallS, long rssKiB, List<Double> gapsMs, String error) { }
+
+    private JsonObject execPair(BenchModel model, String name, String what, int steps, boolean login, int pairs) {
+        System.out.printf(Locale.ROOT, "%s: %s, %d steps, %d pair(s) after a warm-up, load %s%n", name, what, steps, pairs, load());
+        JsonObject result = new JsonObject().put("what", what).put("steps", steps).put("login_shell", login)
+                .put("pairs", pairs).put("load_before", load());
+        List<Run> ours = new ArrayList<>();
+        List<Run> theirs = new ArrayList<>();
+        try {
+            for (int i = -1; i < pairs; i++) { // -1: warm-up of both, not counted
+                Run a = runExec(model, name + "-ours-" + (i + 1), false, steps, login);
+                Run b = codex == null ? null : runExec(model, name + "-codex-" + (i + 1), true, steps, login);
+                for (Run r : b == null ? List.of(a) : List.of(a, b)) {
+                    if (r.error != null) {
+                        throw new IllegalStateException(r.error);
+                    }
+                }
+                if (i >= 0) {
+                    ours.add(a);
+                    if (b != null) {
+                        theirs.add(b);
+                    }
+                }
+            }
+        } catch (Exception e) {
+            failures++;
+            System.out.println(name + ": FAILED: " + e.getMessage());
+            return result.put("error", e.getMessage());
+        }
+        result.put("ours", side(ours, steps)).put("load_after", load());
+        if (!theirs.isEmpty()) {
+            result.put("codex", side(theirs, steps));
+            List<Double> ratios = new ArrayList<>();
+            List<Double> rssRatios = new ArrayList<>();
+            for (int i = 0; i < ours.size(); i++) {
+                ratios.add(ours.get(i).wallS / theirs.get(i).wallS);
+                if (theirs.get(i).rssKiB > 0) {
+                    rssRatios.add((double) ours.get(i).rssKiB / theirs.get(i).rssKiB);
+                }
+            }
+            result.put("wall_ratio", round(median(ratios), 3));
+            if (!rssRatios.isEmpty()) {
+                result.put("rss_ratio", round(median(rssRatios), 3));
+            }
+        }
+        return result;
+    }
+
+    private JsonObject side(List<Run> runs, int steps) {
+        JsonObject s = new JsonObject();
+        s.put("wall_s", new JsonArray(runs.stream().map(r -> round(r.wallS, 3)).toList()));
+        s.put("wall_median_s", round(median(runs.stream().map(r -> r.wallS).toList()), 3));
+        if (runs.get(0).rssKiB > 0) {
+            s.put("peak_rss_median_mib", round(median(runs.stream().map(r -> r.rssKiB / 1024.0).toList()), 1));
+        }
+        if (steps > 0) {
+            // warm: leave out each run's first fifth of steps (class loading, JIT)
+            List<Double> warm = new ArrayList<>();
+            for (Run r : runs) {
+                warm.addAll(r.gapsMs.subList(Math.min(r.gapsMs.size(), Math.max(1, steps / 5)), r.gapsMs.size()));
+            }
+            if (!warm.isEmpty()) {
+                s.put("step_gap_p50_ms", round(percentile(warm, 50), 2)).put("step_gap_p90_ms", round(percentile(warm, 90), 2));
+            }
+        }
+        return s;
+    }
+
+    private Run runExec(BenchModel model, String tag, boolean isCodex, int steps, boolean login) throws Exception {
+        Path dir = work.resolve(tag);
+        deleteTree(dir);
+        Path repo = Files.createDirectories(dir.resolve("repo"));
+        Path home = Files.createDirectories(work.resolve(isCodex ? "codex-home" : "our-home"));
+        String prompt = "bench steps=" + steps + " tag=" + tag + " login=" + (login ? 1 : 0);
+        List<String> cmd = new ArrayList<>();
+        Path timeFile = dir.resolve("time");
+        if (haveTime) {
+            cmd.addAll(List.of("/usr/bin/time", "-f", "%M", "-o", timeFile.toString()));
+        }
+        if (isCodex) {
+            String url = model.baseUrl();
+            cmd.addAll(List.of(codex.toString(), "exec", "--skip-git-repo-check", "-C", repo.toString(),
+                    "-c", "model_providers.bench.name=bench", "-c", "model_providers.bench.base_url=" + url,
+                    "-c", "model_providers.bench.wire_api=responses", "-c", "model_providers.bench.env_key=OPENAI_API_KEY",
+                    "-c", "model_providers.bench.request_max_retries=0", "-c", "model_providers.bench.stream_max_retries=0",
+                    "-c", "model_provider=bench", "-m", "gpt-5", "-s", "workspace-write", prompt));
+        } else {
+            cmd.addAll(List.of(root.resolve("bin/codex").toString(), "exec", "--full-auto", "--skip-git-repo-check",
+                    "-C", repo.toString(), "-c", "model_providers.openai.request_max_retries=0",
+                    "-c", "model_providers.openai.stream_max_retries=0", prompt));
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(dir.resolve("stdout").toFile()).redirectError(dir.resolve("stderr").toFile());
+        pb.environment().put("CODEX_HOME", home.toString());
+        pb.environment().put("OPENAI_API_KEY", "bench");
+        if (isCodex) {
+            pb.environment().remove("OPENAI_BASE_URL");
+            pb.environment().put("CODEX_MANAGED_BY_NPM", "1");
+        } else {
+            pb.environment().put("OPENAI_BASE_URL", model.baseUrl());
+        }
+        long start = System.nanoTime();
+        Process p = pb.start();
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return new Run(0, 0, List.of(), tag + ": did not finish in 180 s");
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        long rss = 0;
+        if (haveTime && Files.exists(timeFile)) {
+            String[] lines = Files.readString(timeFile).trim().split("\n");
+            rss = Long.parseLong(lines[lines.length - 1].trim());
+        }
+        String stdout = Files.readString(dir.resolve("stdout"));
+        Path log = repo.resolve("steps.log");
+        long lines = Files.exists(log) ? Files.readAllLines(log).size() : 0;
+        String error = null;
+        if (p.exitValue() != 0 || lines != steps || !stdout.contains("Did " + steps + " steps.")) {
+            error = tag + ": exit " + p.exitValue() + ", " + lines + "/" + steps + " steps; stderr: "
+                    + tail(Files.readString(dir.resolve("stderr")), 600);
+        }
+        List<Double> gaps = model.trace(tag).stepGapsMs();
+        model.forget(tag);
+        if (error == null) {
+            deleteTree(dir);
+        }
+        return new Run(wall, rss, gaps, error);
+    }
+
+    // ---- table ------------------------------------------------------------------------------
+
+    private void addRows(JsonObject w) {
+        row("workload", "ours", "Codex", "ratio", "target", "met");
+        execRow(w.getJsonObject("startup"), "start-up + one answer, wall", "wall_median_s", "s", 1.0);
+        execRow(w.getJsonObject("exec20"), "exec " + steps(w, "exec20") + " steps bash -lc, wall", "wall_median_s", "s", 0.5);
+        execRow(w.getJsonObject("exec50"), "exec " + steps(w, "exec50") + " steps bash -lc, wall", "wall_median_s", "s", null);
+        execRow(w.getJsonObject("exec50"), "exec " + steps(w, "exec50") + " steps, peak RSS", "peak_rss_median_mib", "MiB", 1.0);
+        execRow(w.getJsonObject("steps"), "exec " + steps(w, "steps") + " steps bash -c, wall", "wall_median_s", "s", null);
+        execRow(w.getJsonObject("steps"), "warm step gap p50 (bash -c, incl. spawn)", "step_gap_p50_ms", "ms", null);
+        JsonObject s = w.getJsonObject("stream");
+        if (s != null && s.containsKey("p50_ms")) {
+            row("streaming delta -> SSE client p50", s.getDouble("p50_ms") + " ms", "-", "-", "<= 5 ms",
+                    s.getDouble("p50_ms") <= 5 ? "yes" : "no");
+        }
+        JsonObject l = w.getJsonObject("load");
+        if (l != null && l.containsKey("sessions")) {
+            row(l.getInteger("sessions") + " sessions x " + l.getInteger("steps") + " steps: throughput",
+                    l.getDouble("steps_per_s") + " steps/s", "-", "-", "", "");
+            row("  step overhead p50 / p99", l.getDouble("step_gap_p50_ms") + " / " + l.getDouble("step_gap_p99_ms") + " ms",
+                    "-", "-", "p99 <= 50 ms", l.getDouble("step_gap_p99_ms") <= 50 ? "yes" : "no");
+            row("  errors", String.valueOf(l.getInteger("errors")), "-", "-", "0", l.getInteger("errors") == 0 ? "yes" : "no");
+            Double idle = l.getDouble("heap_per_idle_session_kib");
+            row("  live heap per idle session", idle + " KiB", "-", "-", "<= 20 KiB", idle != null && idle <= 20 ? "yes" : "no");
+            row("  live heap per session after its turn", l.getDouble("heap_per_session_after_turn_kib") + " KiB", "-", "-", "", "");
+            row("  peak RSS of codex serve", l.getDouble("peak_rss_mib") + " MiB", "-", "-", "", "");
+        }
+        JsonObject c = w.getJsonObject("cluster");
+        if (c != null && c.containsKey("services")) {
+            for (String svc : c.getJsonObject("services").fieldNames()) {
+                double ready = c.getJsonObject("services").getJsonObject(svc).getDouble("ready_median_s");
+                row("cluster: " + svc + " ready (wall from spawn)", ready + " s", "-", "-", "<= 2 s", ready <= 2 ? "yes" : "no");
+            }
+        }
+    }
+
+    private static String steps(JsonObject w, String name) {
+        JsonObject o = w.getJsonObject(name);
+        return o == null ? "?" : String.valueOf(o.getInteger("steps"));
+    }
+
+    private void execRow(JsonObject r, String label, String key, String unit, Double target) {
+        if (r == null || r.containsKey("error")) {
+            return;
+        }
+        Object a = r.getJsonObject("ours").getValue(key);
+        JsonObject c = r.getJsonObject("codex");
+        Object b = c == null ? null : c.getValue(key);
+        String ratio = "-";
+        Double rv = null;
+        if (a instanceof Number x && b instanceof Number y && y.doubleValue() > 0) {
+            // wall: the median of the pairwise ratios (robust to drift); others: ratio of medians
+            rv = key.equals("wall_median_s") ? r.getDouble("wall_ratio")
+                    : key.startsWith("peak_rss") && r.getDouble("rss_ratio") != null ? r.getDouble("rss_ratio")
+                    : round(x.doubleValue() / y.doubleValue(), 3);
+            ratio = String.format(Locale.ROOT, "%.2f", rv);
+        }
+        row(label, a == null ? "-" : a + " " + unit, b == null ? "-" : b + " " + unit, ratio,
+                target == null ? "" : "<= " + target + "x", target == null || rv == null ? "" : rv <= target ? "yes" : "no");
+    }
+
+    private void row(String... cells) {
+        table.add(cells);
+    }
+
+    private void printTable() {
+        int[] widths = new int[6];
+        for (String[] r : table) {
+            for (int i = 0; i < r.length; i++) {
+                widths[i] = Math.max(widths[i], r[i].length());
+            }
+        }
+        StringBuilder sb = new StringBuilder("\n");
+        for (String[] r : table) {
+            for (int i = 0; i < r.length; i++) {
+                sb.append(String.format("%-" + (widths[i] + 2) + "s", r[i]));
+            }
+            sb.append('\n');
+        }
+        System.out.print(sb);
+        JsonArray rows = new JsonArray();
+        table.stream().skip(1).forEach(r -> rows.add(new JsonArray(List.of((Object[]) r))));
+        results.put("table", rows);
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    private JsonObject machine() throws IOException {
+        JsonObject m = new JsonObject();
+        m.put("nproc", Runtime.getRuntime().availableProcessors());
+        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+            if (line.startsWith("MemTotal:")) {
+                m.put("ram_gib", round(Long.parseLong(line.replaceAll("\\D", "")) / 1024.0 / 1024.0, 1));
+            }
+        }
+        m.put("kernel", sh("uname", "-r").trim());
+        String java = System.getenv("JAVA_HOME") != null ? System.getenv("JAVA_HOME") + "/bin/java" : "java";
+        String version = sh(java, "-version");
+        m.put("jdk", version.lines().skip(1).findFirst().orElse(version).trim());
+        m.put("load_at_start", load());
+        return m;
+    }
+
+    private String codexVersion() {
+        return sh(codex.toString(), "--version").trim();
+    }
+
+    static String load() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    static String sh(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(30, TimeUnit.SECONDS);
+            return out;
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
+    static double median(List<Double> xs) {
+        return percentile(xs, 50);
+    }
+
+    static double percentile(List<Double> xs, double p) {
+        if (xs.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(Comparator.naturalOrder());
+        if (p == 50 && s.size() % 2 == 0) {
+            return (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
+        }
+        int idx = (int) Math.ceil(p / 100.0 * s.size()) - 1;
+        return s.get(Math.max(0, Math.min(s.size() - 1, idx)));
+    }
+
+    static double round(double v, int places) {
+        double f = Math.pow(10, places);
+        return Math.round(v * f) / f;
+    }
+
+    static String tail(String s, int n) {
+        return s.length() <= n ? s : "…" + s.substring(s.length() - n);
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    static Map<String, String> env(String... kv) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i + 1 < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    static <K, V> Map<K, V> ordered() {
+        return new LinkedHashMap<>();
+    }
+}

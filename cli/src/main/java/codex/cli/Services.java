@@ -3,10 +3,13 @@ package codex.cli;
 import codex.agent.AgentVerticle;
 import codex.gateway.GatewayVerticle;
 import codex.notifier.NotifierVerticle;
+import codex.config.ConfigLoader;
+import codex.config.ConfigOptions;
 import codex.config.SandboxSettings;
 import codex.sandbox.CommandLimits;
 import codex.sandbox.SandboxVerticle;
 import codex.sandbox.SandboxedExecutor;
+import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.DeploymentOptions;
@@ -87,7 +90,9 @@ public final class Services {
                     case SANDBOX -> new SandboxVerticle(() -> new SandboxedExecutor(sandboxLimits(env)));
                     case NOTIFIER -> new NotifierVerticle(notifyProgram, client);
                     case AGENT -> new AgentVerticle(env);
-                    case GATEWAY -> new GatewayVerticle();
+                    // sessions it did not create itself (after a restart) are replayed from this home's logs
+                    case GATEWAY -> new GatewayVerticle(Metrics.globalRegistry,
+                            ConfigLoader.resolveCodexHome(ConfigOptions.defaults().withEnv(env)).toString());
                 }, eventLoop));
             }
         }

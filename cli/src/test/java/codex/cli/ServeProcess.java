@@ -102,6 +102,12 @@ final class ServeProcess implements AutoCloseable {
         launch();
     }
 
+    /** Kills the process with SIGKILL (no shutdown of any kind) and starts it again on the same CODEX_HOME. */
+    void killAndRestart() throws Exception {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        launch();
+    }
+
     /** What the server wrote on stderr (warnings, the access log), all runs. */
     String log() throws IOException {
         return Files.exists(stderr) ? Files.readString(stderr) : "";

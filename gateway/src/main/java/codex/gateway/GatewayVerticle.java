@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.Metrics;
 import codex.protocol.Event;
 import codex.protocol.Json;
 import codex.protocol.SessionMessages.Accepted;
+import codex.protocol.SessionMessages.ReadRecordedEvents;
+import codex.protocol.SessionMessages.RecordedEvents;
 import codex.protocol.SessionMessages.CreateSession;
 import codex.protocol.SessionMessages.OpenSession;
 import codex.protocol.SessionMessages.Replay;
@@ -19,6 +21,8 @@ import codex.protocol.SessionMessages.SessionOpened;
 import codex.protocol.SessionMessages.Submit;
 import codex.protocol.Submission;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -38,6 +42,8 @@ public class GatewayVerticle extends VerticleBase {
     /** Replay buffers kept at most; the least recently active session's goes first (a long-running server). */
     static final int BUFFERED_SESSIONS = 256;
     private static final DeliveryOptions AGENT_CALL = new DeliveryOptions().setSendTimeout(60_000);
+    /** How long the durable log gets to catch up with the live events before a replay is read again. */
+    static final long LOG_CATCH_UP_MS = 250;
 
     private final GatewayMetrics metrics;
     private final ApprovalInbox inbox = new ApprovalInbox();
@@ -46,11 +52,15 @@ public class GatewayVerticle extends VerticleBase {
 
     /** The agent instance that owns each session this gateway opened. */
     private final Map<String, String> agentOf = new java.util.HashMap<>();
+    /** Where each session this gateway created keeps its durable log (null entries: the agent's own home). */
+    private final Map<String, String> codexHomeOf = new java.util.HashMap<>();
+    private final String recordedHome;
     private final Map<String, EventBuffer<JsonObject>> buffers = new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, EventBuffer<JsonObject>> eldest) {
             if (size() > BUFFERED_SESSIONS) {
                 agentOf.remove(eldest.getKey()); // submissions then find the agent by the per-session address
+                codexHomeOf.remove(eldest.getKey());
                 bufferedEvents -= eldest.getValue().size();
                 return true;
             }
@@ -64,7 +74,17 @@ public class GatewayVerticle extends VerticleBase {
     }
 
     public GatewayVerticle(MeterRegistry registry) {
+        this(registry, null);
+    }
+
+    /**
+     * @param recordedHome where sessions this gateway did not create (it restarted, or another
+     *                     gateway created them) keep their durable log: the codex home front ends
+     *                     put in their session configs; null for the agent's own
+     */
+    public GatewayVerticle(MeterRegistry registry, String recordedHome) {
         this.metrics = new GatewayMetrics(registry);
+        this.recordedHome = recordedHome;
     }
 
     @Override
@@ -87,7 +107,9 @@ public class GatewayVerticle extends VerticleBase {
         }
         String resumeId = request.resumeSessionId();
         String sessionId = resumeId != null ? resumeId : UUID.randomUUID().toString();
+        boolean newBuffer = !buffers.containsKey(sessionId);
         buffers.computeIfAbsent(sessionId, this::newBuffer);
+        codexHomeOf.put(sessionId, request.config().codexHome());
         BusRequests.call(vertx, Addresses.AGENT_OPEN_SESSION, new OpenSession(sessionId, request.config(), resumeId != null),
                         SessionOpened.class, AGENT_CALL)
                 .onSuccess(opened -> {
@@ -96,7 +118,12 @@ public class GatewayVerticle extends VerticleBase {
                     msg.reply(Json.toJson(new SessionCreated(sessionId, Addresses.clientEvents(sessionId))));
                 })
                 .onFailure(err -> {
-                    dropBuffer(sessionId);
+                    // a failed open (e.g. a resume tried before any agent is back) never discards
+                    // events: only a buffer this call made and that is still empty goes
+                    EventBuffer<JsonObject> buffer = buffers.get(sessionId);
+                    if (newBuffer && buffer != null && buffer.size() == 0) {
+                        dropBuffer(sessionId);
+                    }
                     msg.fail(500, "could not open session: " + err.getMessage());
                 });
     }
@@ -196,15 +223,68 @@ public class GatewayVerticle extends VerticleBase {
                 });
     }
 
+    /**
+     * Replay from the buffer when it holds everything after the client's seq; otherwise (a
+     * restarted gateway, a session another gateway opened, a client further behind than the
+     * buffer) from the session's durable log joined with the buffer, so no event is missed.
+     */
     private void replay(Message<JsonObject> msg) {
         Replay request = BusRequests.decode(msg, Replay.class);
         if (request == null) {
             return;
         }
-        EventBuffer<JsonObject> buffer = buffers.get(request.sessionId());
-        List<Event> events = buffer == null ? List.of()
-                : buffer.after(request.afterSeq()).stream().map(e -> Json.fromJson(e, Event.class)).toList();
-        msg.reply(Json.toJson(new Replayed(events, buffer == null ? -1 : buffer.oldestSeq())));
+        String sessionId = request.sessionId();
+        long afterSeq = request.afterSeq();
+        EventBuffer<JsonObject> buffer = buffers.get(sessionId);
+        if (!ReplayJoin.needsLog(buffer, afterSeq)) {
+            reply(msg, buffer.after(afterSeq), buffer.oldestSeq());
+            return;
+        }
+        readLog(sessionId, afterSeq, true).onComplete(ar -> {
+            EventBuffer<JsonObject> now = buffers.get(sessionId); // live events may have come in meanwhile
+            List<JsonObject> buffered = now == null ? List.of() : now.after(afterSeq);
+            long bufferOldest = now == null ? -1 : now.oldestSeq();
+            if (ar.failed() || ar.result() == null) {
+                reply(msg, buffered, bufferOldest); // no durable log: the buffer is all there is
+                return;
+            }
+            List<JsonObject> joined = ReplayJoin.join(afterSeq, ar.result(), buffered, GatewayVerticle::seqOf);
+            reply(msg, joined, joined.isEmpty() ? bufferOldest : seqOf(joined.get(0)));
+        });
+    }
+
+    /**
+     * The session's recorded events after {@code afterSeq}; null when it has no durable log. The log
+     * trails the live events by the writer's latency: when it ends short of what the buffer begins
+     * with, it is read once more a moment later.
+     */
+    private Future<List<JsonObject>> readLog(String sessionId, long afterSeq, boolean retryOnGap) {
+        return BusRequests.call(vertx, Addresses.AGENT_SESSION_EVENTS,
+                        new ReadRecordedEvents(codexHomeOf.getOrDefault(sessionId, recordedHome), sessionId, afterSeq), RecordedEvents.class,
+                        AGENT_CALL)
+                .map(r -> r.events().stream().map(Json::toJson).toList())
+                .recover(err -> err instanceof ReplyException re && re.failureCode() == 404
+                        ? Future.succeededFuture(null) : Future.failedFuture(err))
+                .compose(recorded -> {
+                    EventBuffer<JsonObject> buffer = buffers.get(sessionId);
+                    List<JsonObject> buffered = buffer == null ? List.of() : buffer.after(afterSeq);
+                    if (recorded == null || !retryOnGap || buffered.isEmpty()
+                            || ReplayJoin.gapless(afterSeq, ReplayJoin.join(afterSeq, recorded, buffered,
+                            GatewayVerticle::seqOf), GatewayVerticle::seqOf)) {
+                        return Future.succeededFuture(recorded);
+                    }
+                    Promise<List<JsonObject>> later = Promise.promise();
+                    vertx.setTimer(LOG_CATCH_UP_MS, t -> readLog(sessionId, afterSeq, false).onComplete(later));
+                    return later.future();
+                });
+    }
+
+    private static void reply(Message<JsonObject> msg, List<JsonObject> events, long oldestSeq) {
+        msg.reply(Json.toJson(new Replayed(events.stream().map(e -> Json.fromJson(e, Event.class)).toList(), oldestSeq)));
+    }
+
+    private static long seqOf(JsonObject event) {
+        return Event.Header.of(event).seq();
     }
 
     private void relayEvent(Message<JsonObject> msg) {
@@ -224,6 +304,7 @@ public class GatewayVerticle extends VerticleBase {
         if ("shutdown_complete".equals(header.type())) {
             dropBuffer(sessionId);
             agentOf.remove(sessionId);
+            codexHomeOf.remove(sessionId);
         }
         metrics.buffers(buffers.size(), bufferedEvents);
     }

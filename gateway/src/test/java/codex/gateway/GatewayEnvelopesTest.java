@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  */
 class GatewayEnvelopesTest {
     private static final String AGENT = "test.agent.instance";
-    private static final SessionConfig CONFIG = new SessionConfig("m", new ProviderSpec("openai", null,
+    static final SessionConfig CONFIG = new SessionConfig("m", new ProviderSpec("openai", null,
             "http://127.0.0.1:1/v1", null, null, WireApi.RESPONSES, Map.of(), Map.of(), Map.of(), 0, 0, 1_000),
             ApprovalPolicy.NEVER, List.of("disk-full-read-access"), "/w", true, null, null, List.of(), null, null, null,
             null);

@@ -150,10 +150,19 @@ public final class SessionMessages {
         }
     }
 
-    /** The recorded events of one session (its full id), for an audit; fails with 404 when it has no durable log. */
-    public record ReadRecordedEvents(String codexHome, String sessionId) {
+    /**
+     * The recorded events of one session (its full id), for an audit or a replay the gateway's
+     * buffer cannot serve; fails with 404 when it has no durable log.
+     *
+     * @param afterSeq only events with a greater seq; null for all (an older sender's request)
+     */
+    public record ReadRecordedEvents(String codexHome, String sessionId, Long afterSeq) {
         public ReadRecordedEvents {
             required(sessionId, "session_id", "sessions.events");
+        }
+
+        public ReadRecordedEvents(String codexHome, String sessionId) {
+            this(codexHome, sessionId, null);
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import codex.protocol.SessionMessages.Accepted;
 import codex.protocol.SessionMessages.CreateSession;
 import codex.protocol.SessionMessages.OpenSession;
+import codex.protocol.SessionMessages.ReadRecordedEvents;
 import codex.protocol.SessionMessages.Replay;
 import codex.protocol.SessionMessages.Replayed;
 import codex.protocol.SessionMessages.SessionCreated;
@@ -44,6 +45,10 @@ class SessionMessagesTest {
         roundTrip(new Replay("abc", 7L), Replay.class, "session_id", "after_seq");
         Event event = new Event("abc", 8, "t", "s1", 1, new EventMsg.BackgroundEvent("hi"));
         roundTrip(new Replayed(List.of(event), 8L), Replayed.class, "events", "oldest_seq");
+        roundTrip(new ReadRecordedEvents("/h", "abc", 7L), ReadRecordedEvents.class, "codex_home", "session_id", "after_seq");
+        roundTrip(new ReadRecordedEvents(null, "abc"), ReadRecordedEvents.class, "session_id");
+        assertEquals(new ReadRecordedEvents(null, "abc", null), Json.decode("{\"session_id\":\"abc\"}", ReadRecordedEvents.class),
+                "an older gateway's request (no after_seq) asks for every event");
     }
 
     private static String refusal(String json, Class<?> type) {

@@ -55,7 +55,8 @@ public final class SessionDirectory {
     /** @throws RolloutLookupException (NOT_FOUND) when the session has no rollout here */
     public RecordedEvents events(ReadRecordedEvents request) throws IOException, RolloutLookupException {
         Path file = files(request.codexHome()).find(request.sessionId());
+        long after = request.afterSeq() == null ? Long.MIN_VALUE : request.afterSeq();
         return new RecordedEvents(RolloutReader.read(file).events().stream()
-                .map(e -> Json.fromJson(e, Event.class)).toList());
+                .map(e -> Json.fromJson(e, Event.class)).filter(e -> e.seq() > after).toList());
     }
 }

@@ -216,9 +216,10 @@ public class AgentVerticle extends VerticleBase {
                 msg.fail(500, ar.cause().getMessage());
                 return;
             }
+            long lastSeq = session.lastSeq(); // before announce: its session_configured is the first new event
             session.announce(resume);
             log.flush();
-            msg.reply(Json.toJson(new SessionOpened(sessionId, Addresses.agentInstance(instanceId))));
+            msg.reply(Json.toJson(new SessionOpened(sessionId, Addresses.agentInstance(instanceId), lastSeq)));
         });
     }
 

@@ -38,16 +38,18 @@ public final class LocalSession implements AutoCloseable {
     }
 
     /**
-     * Deploys the services, opens the session and delivers its events from the first one on. The
-     * in-process notifier runs the session's {@code notify} program: this front end's own config.
+     * Deploys the services, opens the session and delivers its events from the first one of this
+     * open on (a resumed session's recorded history is not delivered again). The in-process
+     * notifier runs the session's {@code notify} program: this front end's own config.
      */
     public Future<String> open(SessionConfig config, String resumeSessionId, Consumer<Event> onEvent) {
         Promise<String> opened = Promise.promise();
         context.runOnContext(v -> Services.deployAll(vertx, environment, config.notifyCommand(), notifyClient)
-                .compose(x -> client.createSession(config, resumeSessionId))
-                .compose(sessionId -> {
-                    id = sessionId;
-                    return client.subscribe(sessionId, 0, onEvent).map(sessionId);
+                .compose(x -> client.open(config, resumeSessionId))
+                .compose(created -> {
+                    id = created.sessionId();
+                    long after = created.lastSeq() == null ? 0 : created.lastSeq();
+                    return client.subscribe(id, after, onEvent).map(id);
                 })
                 .onComplete(opened));
         return opened.future();

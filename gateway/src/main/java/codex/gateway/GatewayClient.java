@@ -32,8 +32,13 @@ public final class GatewayClient {
 
     /** Opens a session; completes with its id once the agent has configured it. */
     public Future<String> createSession(SessionConfig config, String resumeSessionId) {
+        return open(config, resumeSessionId).map(SessionCreated::sessionId);
+    }
+
+    /** Opens a session; completes with the gateway's answer (id, and where a resumed session's history ends). */
+    public Future<SessionCreated> open(SessionConfig config, String resumeSessionId) {
         return BusRequests.call(vertx, Addresses.GATEWAY_CREATE_SESSION, new CreateSession(config, resumeSessionId),
-                SessionCreated.class, CALL).map(SessionCreated::sessionId);
+                SessionCreated.class, CALL);
     }
 
     public Future<Void> submit(String sessionId, Submission submission) {

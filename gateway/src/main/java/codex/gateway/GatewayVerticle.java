@@ -115,7 +115,8 @@ public class GatewayVerticle extends VerticleBase {
                 .onSuccess(opened -> {
                     agentOf.put(sessionId, opened.agentAddress());
                     metrics.sessionCreated(resumeId != null);
-                    msg.reply(Json.toJson(new SessionCreated(sessionId, Addresses.clientEvents(sessionId))));
+                    msg.reply(Json.toJson(new SessionCreated(sessionId, Addresses.clientEvents(sessionId),
+                            opened.lastSeq())));
                 })
                 .onFailure(err -> {
                     // a failed open (e.g. a resume tried before any agent is back) never discards

@@ -27,11 +27,20 @@ public final class SessionMessages {
         }
     }
 
-    /** The gateway's answer: the session's id and where its events are published. */
-    public record SessionCreated(String sessionId, String eventsAddress) {
+    /**
+     * The gateway's answer: the session's id and where its events are published.
+     *
+     * @param lastSeq as in {@link SessionOpened}: a front end that shows only what happens from now
+     *                on subscribes after it (a replay after 0 also brings a resumed session's history)
+     */
+    public record SessionCreated(String sessionId, String eventsAddress, Long lastSeq) {
         public SessionCreated {
             required(sessionId, "session_id", "a session.create reply");
             required(eventsAddress, "events_address", "a session.create reply");
+        }
+
+        public SessionCreated(String sessionId, String eventsAddress) {
+            this(sessionId, eventsAddress, null);
         }
     }
 
@@ -44,11 +53,21 @@ public final class SessionMessages {
         }
     }
 
-    /** The agent's answer once the session is configured: the instance address that serves its submissions. */
-    public record SessionOpened(String sessionId, String agentAddress) {
+    /**
+     * The agent's answer once the session is configured: the instance address that serves its
+     * submissions.
+     *
+     * @param lastSeq the seq of the session's last event before this open (its recorded history
+     *                when resumed, 0 for a new session); null from an older agent
+     */
+    public record SessionOpened(String sessionId, String agentAddress, Long lastSeq) {
         public SessionOpened {
             required(sessionId, "session_id", "a session.open reply");
             required(agentAddress, "agent_address", "a session.open reply");
+        }
+
+        public SessionOpened(String sessionId, String agentAddress) {
+            this(sessionId, agentAddress, null);
         }
     }
 

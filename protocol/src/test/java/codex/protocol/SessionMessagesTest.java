@@ -40,6 +40,10 @@ class SessionMessagesTest {
         roundTrip(new SessionCreated("abc", Addresses.clientEvents("abc")), SessionCreated.class, "session_id", "events_address");
         roundTrip(new OpenSession("abc", CONFIG, true), OpenSession.class, "session_id", "config", "resume");
         roundTrip(new SessionOpened("abc", Addresses.agentInstance("i1")), SessionOpened.class, "session_id", "agent_address");
+        roundTrip(new SessionOpened("abc", Addresses.agentInstance("i1"), 7L), SessionOpened.class, "session_id",
+                "agent_address", "last_seq");
+        roundTrip(new SessionCreated("abc", Addresses.clientEvents("abc"), 7L), SessionCreated.class, "session_id",
+                "events_address", "last_seq");
         roundTrip(new Submit("abc", SUBMISSION), Submit.class, "session_id", "submission");
         roundTrip(Accepted.YES, Accepted.class, "accepted");
         roundTrip(new Replay("abc", 7L), Replay.class, "session_id", "after_seq");

@@ -72,6 +72,7 @@ public record EnvPolicy(
 
     /** The child's environment, derived from {@code parent} (sorted by name, for stable output). */
     public Map<String, String> apply(Map<String, String> parent) {
+        Compiled compiled = compiled(this);
         Map<String, String> env = new TreeMap<>();
         switch (inherit) {
             case ALL -> env.putAll(parent);
@@ -85,47 +86,61 @@ public record EnvPolicy(
         if (excludeDefaultSecrets) {
             env.keySet().removeIf(EnvPolicy::looksSecret);
         }
-        env.keySet().removeIf(name -> matchesAny(name, exclude));
+        if (compiled.exclude != null) {
+            env.keySet().removeIf(name -> compiled.exclude.matcher(name).matches());
+        }
         env.putAll(set);
-        if (!includeOnly.isEmpty()) {
-            env.keySet().removeIf(name -> !matchesAny(name, includeOnly));
+        if (compiled.includeOnly != null) {
+            env.keySet().removeIf(name -> !compiled.includeOnly.matcher(name).matches());
         }
         return new LinkedHashMap<>(env);
     }
 
     /** True when the name matches one of {@link #DEFAULT_SECRET_PATTERNS} (e.g. OPENAI_API_KEY, GH_TOKEN). */
     public static boolean looksSecret(String name) {
-        return matchesAny(name, DEFAULT_SECRET_PATTERNS);
-    }
-
-    static boolean matchesAny(String name, List<String> globs) {
-        for (String glob : globs) {
-            if (compiled(glob).matcher(name).matches()) {
-                return true;
-            }
-        }
-        return false;
+        return SECRETS.matcher(name).matches();
     }
 
     /**
-     * Globs come from the defaults and the config, so there are few distinct ones: each is compiled once
-     * (compiling per variable per command was 12% of a steady-state profile). Bounded all the same.
+     * A policy's globs as one regex per list (null for an empty list): {@code (?:g1)|(?:g2)|...} matches
+     * exactly when one of the globs does. Compiling them per variable per command was 12% of a
+     * steady-state profile; now each policy is compiled once and one matcher runs per variable.
      */
-    private static final int MAX_CACHED_GLOBS = 1024;
-    private static final Map<String, Pattern> COMPILED = new java.util.concurrent.ConcurrentHashMap<>();
+    record Compiled(Pattern exclude, Pattern includeOnly) { }
 
-    private static Pattern compiled(String glob) {
-        Pattern p = COMPILED.get(glob);
-        if (p == null) {
-            p = globToRegex(glob);
-            if (COMPILED.size() < MAX_CACHED_GLOBS) {
-                COMPILED.putIfAbsent(glob, p);
+    private static final Pattern SECRETS = anyOf(DEFAULT_SECRET_PATTERNS);
+    /** Policies come from the defaults and the config: few distinct ones. Bounded all the same. */
+    private static final int MAX_CACHED_POLICIES = 256;
+    private static final Map<EnvPolicy, Compiled> COMPILED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static Compiled compiled(EnvPolicy policy) {
+        Compiled c = COMPILED.get(policy);
+        if (c == null) {
+            c = new Compiled(anyOf(policy.exclude()), anyOf(policy.includeOnly()));
+            if (COMPILED.size() < MAX_CACHED_POLICIES) {
+                Compiled raced = COMPILED.putIfAbsent(policy, c);
+                c = raced == null ? c : raced;
             }
         }
-        return p;
+        return c;
     }
 
-    private static Pattern globToRegex(String glob) {
+    private static Pattern anyOf(List<String> globs) {
+        if (globs.isEmpty()) {
+            return null;
+        }
+        StringBuilder regex = new StringBuilder();
+        for (String glob : globs) {
+            if (regex.length() > 0) {
+                regex.append('|');
+            }
+            regex.append("(?:").append(globToRegex(glob)).append(')');
+        }
+        return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+    }
+
+    /** {@code *} is any run of characters, {@code ?} any one; everything else is literal. */
+    static String globToRegex(String glob) {
         StringBuilder regex = new StringBuilder();
         for (char c : glob.toCharArray()) {
             switch (c) {
@@ -134,7 +149,7 @@ public record EnvPolicy(
                 default -> regex.append(Pattern.quote(String.valueOf(c)));
             }
         }
-        return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+        return regex.toString();
     }
 
     @Override

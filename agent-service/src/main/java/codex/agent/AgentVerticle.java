@@ -44,6 +44,7 @@ public class AgentVerticle extends VerticleBase {
     private final Map<String, String> env;
     private HttpClient http;
     private EventBusSandbox sandbox;
+    private TurnNotifications notifications;
     private final String instanceId = java.util.UUID.randomUUID().toString();
 
     public AgentVerticle() {
@@ -61,6 +62,13 @@ public class AgentVerticle extends VerticleBase {
         // instance-wide addresses are registered now, long before a session needs them, so other
         // processes of a cluster already know them when the first command streams or submission comes
         return Future.all(List.of(
+                // config.toml is file IO: off the event loop; a bad [notifier] table stops the start
+                vertx.executeBlocking(() -> codex.config.NotifierSettings.read(env)).map(settings -> {
+                    notifications = new TurnNotifications(vertx, settings.redeliveryWindowSeconds() == null
+                            ? Redelivery.DEFAULT
+                            : new Redelivery(java.time.Duration.ofSeconds(settings.redeliveryWindowSeconds())));
+                    return null;
+                }),
                 codex.protocol.ServicePing.answer(vertx, "agent"),
                 vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_PENDING_APPROVALS, msg -> {
                     String replyTo = msg.body().getString("reply_to");
@@ -259,8 +267,7 @@ public class AgentVerticle extends VerticleBase {
 
     /** The notifier decides what (if anything) to run, from its own configuration. */
     private void notifyTurn(String turnId, List<String> inputs, String last, String sessionId, String cwd) {
-        vertx.eventBus().publish(Addresses.NOTIFIER_TURN_COMPLETE,
-                Json.toJson(new TurnComplete(turnId, inputs, last, sessionId, cwd)));
+        notifications.send(new TurnComplete(turnId, inputs, last, sessionId, cwd));
     }
 
     @Override

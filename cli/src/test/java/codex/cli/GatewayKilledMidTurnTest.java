@@ -7,13 +7,9 @@ import static codex.cli.FakeModelServer.toolCalls;
 import static codex.cli.ServeProcess.await;
 import static codex.cli.ServeProcess.type;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,16 +40,9 @@ class GatewayKilledMidTurnTest {
         try (var model = new FakeModelServer(List.of(
                 sse(toolCalls("r1", List.of(shellCall("call_0", "bash", "-c", "sleep 2; echo slow-done")))),
                 sse(textResponse("r2", "finished while you were away"))))) {
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", CodexProcess.classpath(), "codex.cli.CodexMain", "service", "--cluster-name", cluster,
-                    "sandbox", "notifier", "agent");
-            pb.environment().putAll(Map.of("CODEX_HOME", tmp.resolve("home-agents").toString(), "OPENAI_API_KEY", "k",
-                    "OPENAI_BASE_URL", model.baseUrl()));
-            pb.redirectError(tmp.resolve("agents.err").toFile());
-            Process agents = pb.start();
-            try {
-                String line = new BufferedReader(new InputStreamReader(agents.getInputStream(), StandardCharsets.UTF_8)).readLine();
-                assertTrue(line != null && line.contains("joined cluster"), line + " / " + Files.readString(tmp.resolve("agents.err")));
+            try (var services = new ServiceProcesses(tmp, cluster)) {
+                services.start("agents", Map.of("CODEX_HOME", tmp.resolve("home-agents").toString(),
+                        "OPENAI_API_KEY", "k", "OPENAI_BASE_URL", model.baseUrl()), "sandbox", "notifier", "agent");
                 try (ServeProcess serve = ServeProcess.start(tmp.resolve("home-gateway"), model,
                         Map.of("CODEX_SERVE_TOKEN", TOKEN), "--cluster", "--cluster-name", cluster, "--services", "gateway")) {
                     String id = serve.createSession(TOKEN, new JsonObject().put("cwd", work.toString())
@@ -81,11 +69,6 @@ class GatewayKilledMidTurnTest {
                         assertEquals(seen.get(i).getJsonObject("msg"), replayed.get(i).getJsonObject("msg"),
                                 "the replay is what the first gateway delivered");
                     }
-                }
-            } finally {
-                agents.destroy();
-                if (!agents.waitFor(15, TimeUnit.SECONDS)) {
-                    agents.destroyForcibly();
                 }
             }
         }

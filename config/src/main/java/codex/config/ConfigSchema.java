@@ -45,6 +45,8 @@ final class ConfigSchema {
         GATEWAY_TABLE("a table, e.g. [gateway] with [[gateway.tokens]] and [gateway.policy]"),
         /** The sandbox service's own table, read by {@link SandboxSettings}. */
         SANDBOX_TABLE("a table, e.g. [sandbox] with max_processes = 1024 and max_memory_mb = 4096"),
+        /** The agent's notification delivery, read by {@link NotifierSettings}. */
+        NOTIFIER_TABLE("a table, e.g. [notifier] with redelivery_window_seconds = 600"),
         NON_NEGATIVE_NUMBER("a non-negative number of seconds, e.g. 10 or 2.5"),
         MCP_SERVERS_TABLE("a table of MCP server tables, e.g. [mcp_servers.NAME] with command = \"npx\"");
 
@@ -87,6 +89,7 @@ final class ConfigSchema {
         TOP_KEYS.put("profiles", Kind.PROFILES_TABLE);
         TOP_KEYS.put("gateway", Kind.GATEWAY_TABLE);
         TOP_KEYS.put("sandbox", Kind.SANDBOX_TABLE);
+        TOP_KEYS.put("notifier", Kind.NOTIFIER_TABLE);
         TOP_KEYS.put("mcp_servers", Kind.MCP_SERVERS_TABLE);
 
         MCP_SERVER_KEYS.put("command", Kind.STRING);
@@ -154,7 +157,7 @@ final class ConfigSchema {
                 case PROFILES_TABLE -> table(value, key, kind, source).properties().forEach(p ->
                         validateTable(table(p.getValue(), key + "." + p.getKey(), kind, source),
                                 key + "." + p.getKey() + ".", PROFILE_KEYS, source, unknownKeys));
-                case GATEWAY_TABLE, SANDBOX_TABLE -> table(value, key, kind, source);
+                case GATEWAY_TABLE, SANDBOX_TABLE, NOTIFIER_TABLE -> table(value, key, kind, source);
                 case MCP_SERVERS_TABLE -> table(value, key, kind, source).properties().forEach(p ->
                         validateTable(table(p.getValue(), key + "." + p.getKey(), kind, source),
                                 key + "." + p.getKey() + ".", MCP_SERVER_KEYS, source, unknownKeys));
@@ -205,7 +208,8 @@ final class ConfigSchema {
                 }
                 yield SandboxPermission.parseAll(names);
             }
-            case HISTORY_TABLE, PROVIDERS_TABLE, PROFILES_TABLE, GATEWAY_TABLE, SANDBOX_TABLE, WORKSPACE_WRITE_TABLE, MCP_SERVERS_TABLE ->
+            case HISTORY_TABLE, PROVIDERS_TABLE, PROFILES_TABLE, GATEWAY_TABLE, SANDBOX_TABLE, NOTIFIER_TABLE,
+                    WORKSPACE_WRITE_TABLE, MCP_SERVERS_TABLE ->
                     table(value, key, kind, source);
         };
     }

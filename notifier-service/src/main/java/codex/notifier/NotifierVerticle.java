@@ -2,6 +2,7 @@ package codex.notifier;
 
 import codex.protocol.Addresses;
 import codex.protocol.Json;
+import codex.protocol.NotifierMessages.Delivered;
 import codex.protocol.NotifierMessages.TurnComplete;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -19,6 +20,7 @@ public class NotifierVerticle extends VerticleBase {
     private final NotifyProgramRunner runner;
     private final String client;
     private final AtomicInteger running = new AtomicInteger();
+    private final DeliveredTurns delivered = new DeliveredTurns(4096);
 
     /** @param notifyProgram argv of {@code notify} from this process's config; empty: turns are not notified */
     public NotifierVerticle(List<String> notifyProgram) {
@@ -41,14 +43,20 @@ public class NotifierVerticle extends VerticleBase {
                 LOG.warning("ignoring a turn_complete message: " + e.getMessage());
                 return;
             }
+            if (!delivered.firstTime(tc.sessionId(), tc.turnId())) {
+                msg.reply(Json.toJson(new Delivered(false))); // sent again after its answer was lost
+                return;
+            }
             String payload = TurnCompleteNotification.json(tc.sessionId(), tc.turnId(), tc.cwd(), client,
                     tc.inputMessages() == null ? List.of() : tc.inputMessages(), tc.lastAssistantMessage());
             running.incrementAndGet();
             // unordered: one slow notify program must not hold up the next one
-            vertx.executeBlocking(() -> {
-                runner.run(payload);
-                return null;
-            }, false).onComplete(ar -> running.decrementAndGet());
+            vertx.executeBlocking(() -> runner.run(payload), false).onComplete(ar -> {
+                running.decrementAndGet();
+                // answered once the program is done, so a turn is never taken and then lost; a program
+                // that failed is not run again (it is logged)
+                msg.reply(Json.toJson(new Delivered(ar.succeeded() && ar.result())));
+            });
         }).completion());
     }
 

@@ -28,10 +28,14 @@ public final class NotifyProgramRunner {
         this.waitSeconds = waitSeconds;
     }
 
-    /** Blocking: starts the program and waits (bounded) for its exit. Call from a worker thread. */
-    public void run(String payload) {
+    /**
+     * Blocking: starts the program and waits (bounded) for its exit. Call from a worker thread.
+     *
+     * @return whether the program was started (false: none configured, or it could not start)
+     */
+    public boolean run(String payload) {
         if (this.program.isEmpty()) {
-            return;
+            return false;
         }
         List<String> argv = new ArrayList<>(this.program);
         argv.add(payload);
@@ -44,16 +48,19 @@ public final class NotifyProgramRunner {
                     .start();
             if (!p.waitFor(waitSeconds, TimeUnit.SECONDS)) {
                 // Left running on purpose: a slow notifier (a desktop popup) must not be killed mid-way.
-                return;
+                return true;
             }
             if (p.exitValue() != 0) {
                 warnOnce(program + ":exit", "notify program '" + program + "' exited with status " + p.exitValue());
             }
+            return true;
         } catch (IOException e) {
             warnOnce(program + ":start", "notify program '" + program + "' could not be started: " + e.getMessage()
                     + " (check `notify` in config.toml)");
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return true;
         }
     }
 

@@ -19,4 +19,14 @@ public final class NotifierMessages {
             this(turnId, inputMessages, lastAssistantMessage, null, null);
         }
     }
+
+    /**
+     * The notifier's answer to a {@link TurnComplete}, once it has run the program (or decided not
+     * to): the sender may stop re-sending the turn.
+     *
+     * @param ran false when the turn was skipped: it was already run (a re-sent turn) or no
+     *            program is configured
+     */
+    public record Delivered(boolean ran) {
+    }
 }

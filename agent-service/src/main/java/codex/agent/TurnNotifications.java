@@ -1,0 +1,55 @@
+package codex.agent;
+
+import codex.protocol.Addresses;
+import codex.protocol.Json;
+import codex.protocol.NotifierMessages.TurnComplete;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.logging.Logger;
+
+/**
+ * Sends each completed turn to the notifier and waits for its answer; a turn the notifier did not
+ * take (none running, or no answer) is sent again by {@link Redelivery} until the window closes.
+ * At least once: the notifier skips a turn it already ran. Pending turns live in this agent's
+ * memory, so they are lost if the agent itself stops before the notifier is back.
+ */
+final class TurnNotifications {
+    private static final Logger LOG = Logger.getLogger(TurnNotifications.class.getName());
+    /** Longer than the notifier lets a program run (30 s): its answer comes when the program is done. */
+    private static final DeliveryOptions SEND = new DeliveryOptions().setSendTimeout(40_000);
+    private final Vertx vertx;
+    private final Redelivery redelivery;
+    private int pending;
+
+    TurnNotifications(Vertx vertx, Redelivery redelivery) {
+        this.vertx = vertx;
+        this.redelivery = redelivery;
+    }
+
+    void send(TurnComplete turn) {
+        attempt(Json.toJson(turn), System.currentTimeMillis(), 0);
+    }
+
+    /** Turns waiting for another attempt (the notifier is down). */
+    int pending() {
+        return pending;
+    }
+
+    private void attempt(JsonObject body, long firstAt, int attempt) {
+        vertx.eventBus().request(Addresses.NOTIFIER_TURN_COMPLETE, body, SEND).onFailure(err -> {
+            long delay = redelivery.nextDelayMs(attempt, firstAt, System.currentTimeMillis());
+            if (delay < 0) {
+                LOG.warning("the notification of turn " + body.getString("turn_id") + " of session "
+                        + body.getString("session_id") + " was not delivered within " + redelivery.window().toSeconds()
+                        + " s ([notifier] redelivery_window_seconds): " + err.getMessage());
+                return;
+            }
+            pending++;
+            vertx.setTimer(delay, t -> {
+                pending--;
+                attempt(body, firstAt, attempt + 1);
+            });
+        });
+    }
+}

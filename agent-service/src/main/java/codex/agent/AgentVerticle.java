@@ -12,6 +12,7 @@ import codex.protocol.BusRequests;
 import codex.protocol.NotifierMessages.TurnComplete;
 import codex.protocol.SessionMessages.Accepted;
 import codex.protocol.SessionMessages.ListSessions;
+import codex.protocol.ApprovalMessages.AnnouncePending;
 import codex.protocol.SessionMessages.ReadRecordedEvents;
 import codex.protocol.SessionMessages.ResolveSession;
 import codex.protocol.SessionMessages.OpenSession;
@@ -71,11 +72,15 @@ public class AgentVerticle extends VerticleBase {
                 }),
                 codex.protocol.ServicePing.answer(vertx, "agent"),
                 vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_PENDING_APPROVALS, msg -> {
-                    String replyTo = msg.body().getString("reply_to");
-                    if (replyTo != null) {
-                        sessions.values().forEach(s -> s.pendingApprovalRequests()
-                                .forEach(e -> vertx.eventBus().send(replyTo, Json.toJson(e))));
+                    AnnouncePending ask;
+                    try {
+                        ask = Json.fromJson(msg.body(), AnnouncePending.class);
+                    } catch (IllegalArgumentException e) {
+                        LOG.warning("ignoring an approvals re-announcement request: " + e.getMessage());
+                        return; // published: nobody to answer
                     }
+                    sessions.values().forEach(s -> s.pendingApprovalRequests()
+                            .forEach(e -> vertx.eventBus().send(ask.replyTo(), Json.toJson(e))));
                 }).completion(),
                 sandbox.listen(),
                 vertx.eventBus().<JsonObject>consumer(Addresses.agentInstance(instanceId), msg -> {

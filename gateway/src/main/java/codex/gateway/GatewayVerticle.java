@@ -9,6 +9,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import codex.protocol.Event;
 import codex.protocol.Json;
+import codex.protocol.ApprovalMessages.AnnouncePending;
+import codex.protocol.ApprovalMessages.InboxEntry;
+import codex.protocol.ApprovalMessages.InboxList;
+import codex.protocol.ApprovalMessages.InboxRequest;
 import codex.protocol.SessionMessages.Accepted;
 import codex.protocol.SessionMessages.ReadRecordedEvents;
 import codex.protocol.SessionMessages.RecordedEvents;
@@ -26,7 +30,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -151,38 +154,38 @@ public class GatewayVerticle extends VerticleBase {
 
     /** The approvals inbox (see {@link Addresses#GATEWAY_APPROVALS}). */
     private void approvals(Message<JsonObject> msg) {
-        JsonObject body = msg.body();
-        String id = body.getString("approval_id");
-        switch (String.valueOf(body.getString("action"))) {
-            case "list" -> {
-                JsonArray out = new JsonArray();
-                inbox.pending().forEach(e -> out.add(e.toJson()));
-                msg.reply(new JsonObject().put("approvals", out));
-            }
-            case "lookup" -> {
-                ApprovalInbox.Entry e = id == null ? null : inbox.find(id);
+        InboxRequest request = BusRequests.decode(msg, InboxRequest.class);
+        if (request == null) {
+            return;
+        }
+        String id = request.approvalId();
+        switch (request.action()) {
+            case LIST -> msg.reply(Json.toJson(new InboxList(
+                    inbox.pending().stream().map(ApprovalInbox.Entry::toApproval).toList())));
+            case LOOKUP -> {
+                ApprovalInbox.Entry e = inbox.find(id);
                 if (e == null) {
                     msg.fail(404, "no approval " + id);
                 } else {
-                    msg.reply(new JsonObject().put("state", e.state()).put("approval", e.toJson()));
+                    msg.reply(Json.toJson(new InboxEntry(e.toApproval())));
                 }
             }
-            case "answer" -> {
+            case ANSWER -> {
                 ApprovalInbox.Entry e;
                 try {
-                    e = inbox.answer(id, body.getString("decision"), body.getString("decided_by"));
+                    e = inbox.answer(id, request.decision(), request.decidedBy());
                 } catch (ApprovalInbox.Refusal r) {
                     msg.fail(r.status(), r.getMessage());
                     return;
                 }
                 JsonObject op = new JsonObject().put("type", "exec".equals(e.kind()) ? "exec_approval" : "patch_approval")
-                        .put("call_id", e.callId()).put("decision", body.getString("decision"))
+                        .put("call_id", e.callId()).put("decision", request.decision())
                         .put("approval_id", e.approvalId());
-                if (body.getString("decided_by") != null) {
-                    op.put("decided_by", body.getString("decided_by"));
+                if (request.decidedBy() != null) {
+                    op.put("decided_by", request.decidedBy());
                 }
-                if (body.getString("reason") != null) {
-                    op.put("reason", body.getString("reason"));
+                if (request.reason() != null) {
+                    op.put("reason", request.reason());
                 }
                 Submission answer;
                 try {
@@ -194,14 +197,13 @@ public class GatewayVerticle extends VerticleBase {
                     return;
                 }
                 relay(e.sessionId(), answer)
-                        .onSuccess(reply -> msg.reply(new JsonObject().put("approval", e.toJson())))
+                        .onSuccess(reply -> msg.reply(Json.toJson(new InboxEntry(e.toApproval()))))
                         .onFailure(err -> {
                             inbox.undo(e);
                             msg.fail(503, "the agent of session " + e.sessionId() + " did not take the answer: "
                                     + err.getMessage());
                         });
             }
-            default -> msg.fail(400, "action must be list, lookup or answer");
         }
     }
 
@@ -211,7 +213,7 @@ public class GatewayVerticle extends VerticleBase {
      */
     private Future<Void> rebuildInbox() {
         String replyTo = "codex.gateway.approvals.rebuild.v1." + UUID.randomUUID();
-        JsonObject ask = new JsonObject().put("reply_to", replyTo);
+        JsonObject ask = Json.toJson(new AnnouncePending(replyTo));
         return vertx.eventBus().<JsonObject>consumer(replyTo, m -> inbox.onEvent(m.body())).completion()
                 .onSuccess(v -> {
                     // asked again a little later: in a cluster our reply address takes a moment to be

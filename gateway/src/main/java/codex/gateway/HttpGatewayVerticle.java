@@ -10,6 +10,10 @@ import codex.gateway.http.TokenRegistry;
 import codex.gateway.http.WebLogins;
 import codex.protocol.Event;
 import codex.protocol.Addresses;
+import codex.protocol.ApprovalMessages.Approval;
+import codex.protocol.ApprovalMessages.InboxEntry;
+import codex.protocol.ApprovalMessages.InboxList;
+import codex.protocol.ApprovalMessages.InboxRequest;
 import codex.protocol.BusRequests;
 import codex.protocol.Json;
 import codex.protocol.ServicePing;
@@ -461,11 +465,11 @@ public class HttpGatewayVerticle extends VerticleBase {
 
     /** The approval, if it exists and the caller may see its session (404 otherwise, never "someone else's"). */
     private Future<JsonObject> lookupApproval(Identity identity, String approvalId) {
-        return BusRequests.<JsonObject>request(vertx, Addresses.GATEWAY_APPROVALS,
-                        new JsonObject().put("action", "lookup").put("approval_id", approvalId), APPROVALS_CALL)
+        return BusRequests.call(vertx, Addresses.GATEWAY_APPROVALS, InboxRequest.lookup(approvalId), InboxEntry.class,
+                        APPROVALS_CALL)
                 .recover(err -> Future.failedFuture(approvalError(err, approvalId)))
                 .compose(reply -> {
-                    JsonObject approval = reply.body().getJsonObject("approval");
+                    JsonObject approval = Json.toJson(reply.approval());
                     if (!identity.mayAccess(owners.ownerOf(approval.getString("session_id")))) {
                         return Future.failedFuture(ApiException.notFound("no approval " + approvalId));
                     }
@@ -474,21 +478,14 @@ public class HttpGatewayVerticle extends VerticleBase {
     }
 
     private Future<JsonObject> answer(Identity identity, String approvalId, String decision, String reason) {
-        JsonObject body = new JsonObject().put("action", "answer").put("approval_id", approvalId)
-                .put("decision", decision);
-        if (identity != null) {
-            body.put("decided_by", identity.name());
-        }
-        if (reason != null) {
-            body.put("reason", reason);
-        }
-        return BusRequests.<JsonObject>request(vertx, Addresses.GATEWAY_APPROVALS, body, APPROVALS_CALL)
+        InboxRequest body = InboxRequest.answer(approvalId, decision, identity == null ? null : identity.name(), reason);
+        return BusRequests.call(vertx, Addresses.GATEWAY_APPROVALS, body, InboxEntry.class, APPROVALS_CALL)
                 .recover(err -> Future.failedFuture(approvalError(err, approvalId)))
                 .map(reply -> {
                     if (identity != null) {
                         ACCESS_LOG.info(() -> "approval " + approvalId + " " + decision + " by " + identity.name());
                     }
-                    return reply.body().getJsonObject("approval");
+                    return Json.toJson(reply.approval());
                 });
     }
 
@@ -533,14 +530,12 @@ public class HttpGatewayVerticle extends VerticleBase {
     /** {@code GET /api/v1/approvals}: the caller's pending requests across its sessions (admins: all). */
     private void listApprovals(RoutingContext ctx) {
         Identity identity = ctx.get(IDENTITY);
-        BusRequests.<JsonObject>request(vertx, Addresses.GATEWAY_APPROVALS, new JsonObject().put("action", "list"),
-                        APPROVALS_CALL)
+        BusRequests.call(vertx, Addresses.GATEWAY_APPROVALS, InboxRequest.list(), InboxList.class, APPROVALS_CALL)
                 .onSuccess(reply -> {
                     JsonArray visible = new JsonArray();
-                    for (Object o : reply.body().getJsonArray("approvals")) {
-                        JsonObject a = (JsonObject) o;
-                        if (identity.mayAccess(owners.ownerOf(a.getString("session_id")))) {
-                            visible.add(a);
+                    for (Approval a : reply.approvals()) {
+                        if (identity.mayAccess(owners.ownerOf(a.sessionId()))) {
+                            visible.add(Json.toJson(a));
                         }
                     }
                     json(ctx, 200, new JsonObject().put("approvals", visible));
@@ -571,14 +566,13 @@ public class HttpGatewayVerticle extends VerticleBase {
     /** {@code [gateway] approval_timeout_seconds}: a request nobody answered in time is denied, and the event says so. */
     private void denyExpiredApprovals() {
         long limit = settings.approvalTimeoutSeconds() * 1000;
-        BusRequests.<JsonObject>request(vertx, Addresses.GATEWAY_APPROVALS, new JsonObject().put("action", "list"),
-                APPROVALS_CALL).onSuccess(reply -> {
+        BusRequests.call(vertx, Addresses.GATEWAY_APPROVALS, InboxRequest.list(), InboxList.class, APPROVALS_CALL)
+                .onSuccess(reply -> {
                     long now = System.currentTimeMillis();
-                    for (Object o : reply.body().getJsonArray("approvals")) {
-                        JsonObject a = (JsonObject) o;
-                        long asked = java.time.Instant.parse(a.getString("requested_at")).toEpochMilli();
+                    for (Approval a : reply.approvals()) {
+                        long asked = java.time.Instant.parse(a.requestedAt()).toEpochMilli();
                         if (now - asked >= limit) {
-                            String id = a.getString("approval_id");
+                            String id = a.approvalId();
                             answer(null, id, "denied", "no answer within " + settings.approvalTimeoutSeconds()
                                     + " s ([gateway] approval_timeout_seconds): denied")
                                     .onSuccess(x -> ACCESS_LOG.info(() -> "approval " + id + " timed out: denied"));

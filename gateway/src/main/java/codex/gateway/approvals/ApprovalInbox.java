@@ -1,5 +1,7 @@
 package codex.gateway.approvals;
 
+import codex.protocol.ApprovalMessages.Approval;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,30 +87,17 @@ public final class ApprovalInbox {
         }
 
         /** The API's view: ids, kind, command and cwd or the changes, reason, when, state and outcome. */
-        public JsonObject toJson() {
-            JsonObject json = new JsonObject().put("approval_id", approvalId).put("session_id", sessionId)
-                    .put("turn_id", turnId).put("call_id", callId).put("kind", kind);
-            if ("exec".equals(kind)) {
-                json.put("command", request.getValue("command")).put("cwd", request.getString("cwd"));
-            } else {
-                json.put("changes", request.getValue("changes"));
-                if (request.getString("grant_root") != null) {
-                    json.put("grant_root", request.getString("grant_root"));
-                }
-            }
-            json.put("reason", request.getString("reason"))
-                    .put("requested_at", Instant.ofEpochMilli(requestedAt).toString())
-                    .put("state", state);
-            if (decision != null) {
-                json.put("decision", decision);
-            }
-            if (decidedBy != null) {
-                json.put("decided_by", decidedBy);
-            }
-            if (how != null) {
-                json.put("resolution", how);
-            }
-            return json;
+        public Approval toApproval() {
+            boolean exec = "exec".equals(kind);
+            JsonArray command = exec ? request.getJsonArray("command") : null;
+            JsonObject changes = exec ? null : request.getJsonObject("changes");
+            return new Approval(approvalId, sessionId, turnId, callId, kind,
+                    command == null ? null : command.stream().map(String::valueOf).toList(),
+                    exec ? request.getString("cwd") : null,
+                    changes == null ? null : changes.getMap(),
+                    exec ? null : request.getString("grant_root"),
+                    request.getString("reason"), Instant.ofEpochMilli(requestedAt).toString(), state, decision,
+                    decidedBy, how);
         }
     }
 

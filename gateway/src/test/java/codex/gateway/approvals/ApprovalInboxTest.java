@@ -54,11 +54,11 @@ class ApprovalInboxTest {
         inbox.onEvent(event("s", "approval_resolved", new JsonObject().put("approval_id", "apr_1").put("call_id", "c1")
                 .put("decision", "denied").put("reason", "no answer within 5 s")));
         assertEquals("resolved", inbox.find("apr_1").state());
-        assertEquals("no answer within 5 s", inbox.find("apr_1").toJson().getString("resolution"));
+        assertEquals("no answer within 5 s", inbox.find("apr_1").toApproval().resolution());
         ApprovalInbox.Entry e = inbox.answer("apr_2", "approved", "bob");
         inbox.undo(e);
         assertEquals("pending", inbox.find("apr_2").state());
-        assertNull(inbox.find("apr_2").toJson().getString("decided_by"));
+        assertNull(inbox.find("apr_2").toApproval().decidedBy());
         inbox.onEvent(event("s", "turn_aborted", new JsonObject()));
         assertTrue(inbox.pending().isEmpty());
         // a re-announcement (a restarted gateway) of a settled request does not bring it back

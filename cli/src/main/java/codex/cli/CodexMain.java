@@ -67,10 +67,21 @@ public final class CodexMain implements java.util.concurrent.Callable<Integer> {
     boolean lineMode;
 
     public static void main(String[] args) {
+        // Netty's allocator JFR events load the JFR machinery at start (40-85 ms) for nothing unless
+        // a recording is on; -Dio.netty.jfr.enabled=true brings them back
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
+        }
         System.exit(run(args));
     }
 
     static int run(String[] args) {
+        ExecCommand exec = FastExecArgs.parse(args); // the common exec lines, without picocli's start-up cost
+        if (exec != null) {
+            int code = FastExecArgs.execute(exec);
+            System.out.flush();
+            return code;
+        }
         CommandLine codex = new CommandLine(new CodexMain());
         UnsupportedCommands.register(codex);
         int code = codex.execute(args);

@@ -88,6 +88,9 @@ public final class ExecCommand implements Callable<Integer> {
 
     private boolean json;
 
+    /** The environment the session is set up from: the process's, or the CDS training's own. */
+    java.util.Map<String, String> environment = System.getenv();
+
     /** Reasoning summaries are shown unless config says hide_agent_reasoning. */
     private boolean showReasoning;
 
@@ -111,7 +114,7 @@ public final class ExecCommand implements Callable<Integer> {
         PrintStream out = System.out;
         PrintStream err = System.err;
         SessionSetup.Result setup = SessionSetup.prepare(new SessionSetup.Options(cd, skipGitRepoCheck, overrides,
-                profile, model, sandboxPermissions, fullAuto, ApprovalPolicy.NEVER, "codex exec", addDirs, yolo), System.getenv(), err, json);
+                profile, model, sandboxPermissions, fullAuto, ApprovalPolicy.NEVER, "codex exec", addDirs, yolo), environment, err, json);
         if (setup.exitCode() != 0) {
             return setup.exitCode();
         }

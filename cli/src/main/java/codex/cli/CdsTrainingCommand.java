@@ -27,8 +27,41 @@ import picocli.CommandLine.Command;
 @Command(name = "__cds-training", hidden = true)
 public final class CdsTrainingCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Parameters(index = "0", arity = "0..1", defaultValue = "exec",
+            description = "exec (the default), or cluster: what `codex service` and `codex serve` load")
+    String mode;
+
     @Override
     public Integer call() throws Exception {
+        return "cluster".equals(mode) ? cluster() : exec();
+    }
+
+    /**
+     * A clustered member alone on loopback (a cluster name of its own) with every service
+     * deployed, then closed: Hazelcast's classes, which `codex service` loads from the jar otherwise.
+     */
+    private static int cluster() throws Exception {
+        Path home = Files.createTempDirectory("codex-cds-home");
+        try {
+            Map<String, String> env = new HashMap<>(System.getenv());
+            env.put("CODEX_HOME", home.toString());
+            Vertx vertx = Cluster.start(new Cluster.Options("cds-training-" + java.util.UUID.randomUUID(), "127.0.0.1",
+                    java.util.List.of("127.0.0.1")));
+            try {
+                Services.deployAll(vertx, env, java.util.List.of()).toCompletionStage().toCompletableFuture()
+                        .get(60, TimeUnit.SECONDS);
+            } finally {
+                vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            return 0;
+        } finally {
+            try (var files = Files.walk(home)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static int exec() throws Exception {
         Vertx serverVertx = Vertx.vertx();
         AtomicInteger requests = new AtomicInteger();
         HttpServer server = serverVertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {

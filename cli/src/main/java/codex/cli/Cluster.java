@@ -23,7 +23,76 @@ final class Cluster {
     /** @param members Hazelcast members to join, "host" or "host:port" (port 5701 and up when omitted) */
     record Options(String name, String host, List<String> members) { }
 
+    /** Ports tried for a member given without one: 5701 and the next two. */
+    static final int PORT_TRY_COUNT = 3;
+    static final int HAZELCAST_PORT = 5701;
+
     private Cluster() {
+    }
+
+    /**
+     * Whether no address of the member list accepts a TCP connection within 300 ms (each probed in
+     * parallel; "host" means ports 5701 to 5701+tries-1, as for Hazelcast). On loopback and on a
+     * network where the other hosts are up, a refusal comes at once.
+     */
+    static boolean nobodyListening(List<String> members, int tries) {
+        List<java.net.InetSocketAddress> candidates = new java.util.ArrayList<>();
+        for (String member : members) {
+            String host = member;
+            int first = HAZELCAST_PORT;
+            int count = tries;
+            int colon = member.lastIndexOf(':');
+            if (colon > 0 && member.indexOf(':') == colon) {
+                host = member.substring(0, colon);
+                try {
+                    first = Integer.parseInt(member.substring(colon + 1));
+                    count = 1;
+                } catch (NumberFormatException e) {
+                    return false; // let Hazelcast report it
+                }
+            }
+            for (int port = first; port < first + count; port++) {
+                candidates.add(java.net.InetSocketAddress.createUnresolved(host, port));
+            }
+        }
+        if (candidates.isEmpty()) {
+            return true;
+        }
+        java.util.concurrent.ExecutorService probes = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(candidates.size(), 16), r -> {
+                    Thread t = new Thread(r, "codex-cluster-probe");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<java.util.concurrent.Future<Boolean>> answers = new java.util.ArrayList<>();
+            for (java.net.InetSocketAddress candidate : candidates) {
+                answers.add(probes.submit(() -> {
+                    java.net.InetSocketAddress resolved = new java.net.InetSocketAddress(candidate.getHostString(), candidate.getPort());
+                    if (resolved.isUnresolved()) {
+                        return false; // a host that does not resolve (yet): nobody there
+                    }
+                    try (java.net.Socket socket = new java.net.Socket()) {
+                        socket.connect(resolved, 300);
+                        return true;
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<Boolean> answer : answers) {
+                try {
+                    if (answer.get(1, TimeUnit.SECONDS)) {
+                        return false;
+                    }
+                } catch (Exception e) {
+                    return false; // undecided: join the usual way
+                }
+            }
+            return true;
+        } finally {
+            probes.shutdownNow();
+        }
     }
 
     static Vertx start(Options options) throws Exception {
@@ -45,7 +114,7 @@ final class Cluster {
         // after Hazelcast's default 5 s settle time, and give up on an absent member after 2 s
         // rather than 5 s, so a service is ready in about its JVM start-up time.
         hazelcast.setProperty("hazelcast.wait.seconds.before.join", "0");
-        hazelcast.setProperty("hazelcast.tcp.join.port.try.count", "3");
+        hazelcast.setProperty("hazelcast.tcp.join.port.try.count", String.valueOf(PORT_TRY_COUNT));
         // a member that lost its peers (one restarted, a partition) merges back within seconds,
         // not Hazelcast's default 5 minutes
         hazelcast.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
@@ -56,7 +125,13 @@ final class Cluster {
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(options.members());
+        // Hazelcast's TCP joiner waits a fixed second for answers even when every listed address
+        // refused the connection at once: when none accepts one, this process is the first
+        // member, and it becomes the master without asking (the others find it in their lists).
+        // Two members started in the same instant may then form two clusters for a few seconds,
+        // until the split-brain merge below joins them.
+        List<String> members = nobodyListening(options.members(), PORT_TRY_COUNT) ? List.of() : options.members();
+        join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(members);
         VertxOptions vertxOptions = new VertxOptions()
                 .setEventLoopPoolSize(2)
                 .setWorkerPoolSize(4)

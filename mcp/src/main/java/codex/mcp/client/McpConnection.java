@@ -110,8 +110,20 @@ public final class McpConnection {
         return client.getCurrentInitializationResult();
     }
 
-    /** Every tool, following pagination, within the start-up timeout. */
+    /** The server declared the tools capability in initialize. */
+    public boolean offersTools() {
+        McpSchema.InitializeResult init = client.getCurrentInitializationResult();
+        return init != null && init.capabilities() != null && init.capabilities().tools() != null;
+    }
+
+    /**
+     * Every tool, following pagination, within the start-up timeout. A server that did not declare
+     * the tools capability has none (the list is empty; it is not asked).
+     */
     public Future<List<McpSchema.Tool>> listTools() {
+        if (!offersTools()) {
+            return Future.succeededFuture(List.of());
+        }
         List<McpSchema.Tool> all = new ArrayList<>();
         Mono<List<McpSchema.Tool>> pages = client.listTools()
                 .expand(page -> page.nextCursor() == null || page.nextCursor().isEmpty() ? Mono.empty()

@@ -141,6 +141,10 @@ class McpConnectionTest {
 
     /** A node MCP server that answers initialize and tools/list, then crashes or hangs on tools/call. */
     private McpServerSpec misbehaving(String onCall) throws Exception {
+        return scripted("{ tools: {} }", onCall);
+    }
+
+    private McpServerSpec scripted(String capabilities, String onCall) throws Exception {
         Path script = tmp.resolve("bad-server.mjs");
         Files.writeString(script, """
                 import readline from 'node:readline';
@@ -150,16 +154,25 @@ class McpConnectionTest {
                   const m = JSON.parse(line);
                   if (m.method === 'initialize') {
                     send({ jsonrpc: '2.0', id: m.id, result: { protocolVersion: m.params.protocolVersion,
-                      capabilities: { tools: {} }, serverInfo: { name: 'bad', version: '1' } } });
+                      capabilities: CAPABILITIES, serverInfo: { name: 'bad', version: '1' } } });
                   } else if (m.method === 'tools/list') {
                     send({ jsonrpc: '2.0', id: m.id, result: { tools: [{ name: 'boom', inputSchema: { type: 'object' } }] } });
                   } else if (m.method === 'tools/call') {
                     ON_CALL
                   }
                 });
-                """.replace("ON_CALL", onCall));
+                """.replace("ON_CALL", onCall).replace("CAPABILITIES", capabilities));
         return McpServerSpec.stdio("bad", NpmTools.node(), List.of(script.toString()))
                 .withTimeouts(Duration.ofSeconds(10), Duration.ofMillis(1500));
+    }
+
+    /** The conformance suite's client "initialize" scenario: a server without tools has none, and that is no error. */
+    @Test
+    void aServerWithoutTheToolsCapability_hasNoTools_andIsNotAsked() throws Exception {
+        McpConnection c = await(McpConnection.open(vertx, scripted("{}", ""), null));
+        assertTrue(!c.offersTools());
+        assertEquals(List.of(), await(c.listTools()));
+        await(c.close());
     }
 
     @Test

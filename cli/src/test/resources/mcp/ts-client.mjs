@@ -1,6 +1,7 @@
-// Drives an MCP server over stdio with the official TypeScript SDK client, as the cli tests ask:
-// argv[2] is the path of a JSON plan {command, args, env, elicit, calls: [{name, arguments, cancelOn}]};
-// prints one JSON object: {serverInfo, tools, results, events, progress, elicitations}.
+// Drives an MCP server with the official TypeScript SDK client, as the cli tests ask: over stdio, or
+// over Streamable HTTP when the plan has a url (and a bearer token).
+// argv[2] is the path of a JSON plan {command, args, env | url, token; elicit, calls: [{name, arguments, cancelOn}]};
+// prints one JSON object: {serverInfo, tools, results, events, progress, elicitations, sessionId, terminated}.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 
@@ -8,6 +9,7 @@ const plan = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const require = createRequire(plan.modules + '/');
 const { Client } = require('@modelcontextprotocol/sdk/client/index.js');
 const { StdioClientTransport } = require('@modelcontextprotocol/sdk/client/stdio.js');
+const { StreamableHTTPClientTransport } = require('@modelcontextprotocol/sdk/client/streamableHttp.js');
 const { ElicitRequestSchema } = require('@modelcontextprotocol/sdk/types.js');
 
 const out = { results: [], events: [], progress: [], elicitations: [] };
@@ -36,10 +38,15 @@ const nextEvent = (type, ms) => new Promise((resolve) => {
   waiters.push(check);
 });
 
-const transport = new StdioClientTransport({
-  command: plan.command, args: plan.args, env: { ...process.env, ...(plan.env || {}) }, stderr: 'inherit',
-});
+const transport = plan.url
+  ? new StreamableHTTPClientTransport(new URL(plan.url), {
+    requestInit: { headers: plan.token ? { Authorization: 'Bearer ' + plan.token } : {} },
+  })
+  : new StdioClientTransport({
+    command: plan.command, args: plan.args, env: { ...process.env, ...(plan.env || {}) }, stderr: 'inherit',
+  });
 await client.connect(transport);
+if (plan.url) out.sessionId = transport.sessionId;
 out.serverInfo = client.getServerVersion();
 out.tools = (await client.listTools()).tools;
 let sessionId = null;
@@ -61,6 +68,10 @@ for (const call of plan.calls || []) {
       out.afterCancel = await nextEvent('turn_aborted', 30000);
     }
   }
+}
+if (plan.url) {
+  await transport.terminateSession();
+  out.terminated = transport.sessionId === undefined;
 }
 await client.close();
 console.log(JSON.stringify(out));

@@ -96,7 +96,7 @@ public final class McpCommand implements Callable<Integer> {
         }
 
         @Override
-        public Future<String> open(CodexToolCall call, Consumer<Event> events) {
+        public Future<String> open(Object principal, CodexToolCall call, Consumer<Event> events) {
             // config files and AGENTS.md are read off the event loop
             return vertx.executeBlocking(() -> sessionConfig(call))
                     .compose(config -> client.createSession(config, null))
@@ -121,7 +121,7 @@ public final class McpCommand implements Callable<Integer> {
         }
 
         @Override
-        public Future<Void> submit(String sessionId, Submission submission) {
+        public Future<Void> submit(Object principal, String sessionId, Submission submission) {
             return client.submit(sessionId, submission);
         }
     }

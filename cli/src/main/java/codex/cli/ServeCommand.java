@@ -12,6 +12,7 @@ import codex.gateway.http.Identity;
 import codex.gateway.http.SessionOwners;
 import codex.gateway.http.TokenRegistry;
 import codex.gateway.http.WebLogins;
+import codex.mcp.server.CodexMcpServer;
 import codex.protocol.Json;
 import codex.protocol.ApprovalPolicy;
 import codex.protocol.SessionConfig;
@@ -163,6 +164,9 @@ public final class ServeCommand implements Callable<Integer> {
         AgentSessionDirectory recorded = new AgentSessionDirectory(vertx, base.codexHome()); // asked of agent-service
         HttpGatewayVerticle http = new HttpGatewayVerticle(request -> sessionFor(request, env, agentHere),
                 recorded, tokens, settings, owners, logins, host, port).withMetrics(metrics).withAudit(recorded::events);
+        // the same MCP server as `codex mcp`, over Streamable HTTP at /mcp, for the same tokens
+        CodexMcpServer mcp = CodexMcpServer.http(vertx, new ServeMcpSessions(vertx, http, Path.of("").toAbsolutePath()));
+        http.withMcp(mcp::handleHttp);
         try {
             Services.deploy(vertx, env, services, base.notifyCommand()).compose(v -> vertx.deployVerticle(http))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -175,6 +179,7 @@ public final class ServeCommand implements Callable<Integer> {
         System.out.println("codex-vertx API v1 listening on http://" + host + ":" + http.actualPort()
                 + "/api/v1 (admin token: " + tokenSource + "; " + settings.tokens().identities().size()
                 + " configured identities)");
+        System.out.println("MCP (Streamable HTTP, same tokens): http://" + host + ":" + http.actualPort() + "/mcp");
         System.out.println("ceiling: " + settings.policy().describe());
         String linkHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host.contains(":") ? "[" + host + "]" : host;
         System.out.println("web client: http://" + linkHost + ":" + http.actualPort() + "/?token="

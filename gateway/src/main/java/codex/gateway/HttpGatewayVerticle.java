@@ -72,6 +72,7 @@ public class HttpGatewayVerticle extends VerticleBase {
     private PrometheusMeterRegistry metrics;
     private SessionAudit audit;
     private Router router;
+    private McpEndpoint mcp;
     /** The OpenAPI 3.1 document of this API (a resource, read once). */
     private static final Buffer OPENAPI = openApiDocument();
 
@@ -104,6 +105,22 @@ public class HttpGatewayVerticle extends VerticleBase {
     /** Serves {@code GET /api/v1/sessions/{id}/audit} from this durable log (without it, the route answers 404). */
     public HttpGatewayVerticle withAudit(SessionAudit audit) {
         this.audit = audit;
+        return this;
+    }
+
+    /**
+     * What serves {@code /mcp}: an MCP server over Streamable HTTP (the cli wires the mcp module's).
+     * Each request reaches it authenticated (the same tokens as /api) and Host/Origin-checked.
+     */
+    @FunctionalInterface
+    public interface McpEndpoint {
+        /** On the request's event loop, the request not yet read. */
+        void handle(io.vertx.core.http.HttpServerRequest request, Identity identity);
+    }
+
+    /** Serves {@code /mcp} (GET, POST, DELETE) with this endpoint (without it, /mcp answers 404). Call before deploying. */
+    public HttpGatewayVerticle withMcp(McpEndpoint endpoint) {
+        this.mcp = endpoint;
         return this;
     }
 
@@ -175,6 +192,9 @@ public class HttpGatewayVerticle extends VerticleBase {
                 .end(OPENAPI));
         if (metrics != null) {
             router.get("/metrics").handler(this::authorize).handler(this::scrape);
+        }
+        if (mcp != null) {
+            router.route("/mcp").handler(this::authorize).handler(ctx -> mcp.handle(ctx.request(), ctx.get(IDENTITY)));
         }
         web.mountPublic(router);
         // path-less, so Vert.x's HTTP meters label each request by its own route pattern alone
@@ -256,20 +276,32 @@ public class HttpGatewayVerticle extends VerticleBase {
     private void checkHostAndOrigin(RoutingContext ctx) {
         var request = ctx.request();
         String hostHeader = request.authority() == null ? request.getHeader("Host") : request.authority().toString();
+        // MCP's transport rules: a foreign Host or Origin on the MCP endpoint is refused with 403, whatever the method
+        boolean mcpPath = isMcpPath(ctx);
         if (!hostCheck.hostAllowed(hostHeader)) {
-            error(ctx, new ApiException(421, "unknown_host", "this server does not answer to that Host name;"
+            error(ctx, new ApiException(mcpPath ? 403 : 421, "unknown_host", "this server does not answer to that Host name;"
                     + " add it to [gateway] allowed_hosts in the server's config.toml"));
             return;
         }
         boolean changesState = request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD
                 && request.method() != HttpMethod.OPTIONS;
         boolean upgrade = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
-        if ((changesState || upgrade) && !hostCheck.originAllowed(request.getHeader("Origin"), hostHeader)) {
+        if ((changesState || upgrade || mcpPath) && !hostCheck.originAllowed(request.getHeader("Origin"), hostHeader)) {
             error(ctx, new ApiException(403, "forbidden_origin", "requests from that Origin are not allowed;"
                     + " add it to [gateway] cors_origins in the server's config.toml"));
             return;
         }
         ctx.next();
+    }
+
+    /** The request is for /mcp (as the router will route it); a path that cannot be decoded is not. */
+    private static boolean isMcpPath(RoutingContext ctx) {
+        try {
+            String path = ctx.normalizedPath();
+            return "/mcp".equals(path) || "/mcp/".equals(path);
+        } catch (RuntimeException e) {
+            return false; // answered 400 further on
+        }
     }
 
     private void authorize(RoutingContext ctx) {
@@ -372,13 +404,31 @@ public class HttpGatewayVerticle extends VerticleBase {
         }
         Identity identity = ctx.get(IDENTITY);
         CreateSessionRequest request = CreateSessionRequest.parse(new JsonObject((java.util.Map<String, Object>) map));
-        settings.policy().checkRequest(request);
+        openSession(identity, request)
+                .onSuccess(id -> json(ctx, 201, new JsonObject().put("session_id", id)
+                        .put("events_url", "/api/v1/sessions/" + id + "/events")
+                        .put("submissions_url", "/api/v1/sessions/" + id + "/submissions")))
+                .onFailure(err -> error(ctx, err instanceof ApiException api ? api
+                        : new ApiException(500, "internal", "internal error; see the server's log")));
+    }
+
+    /**
+     * Opens a session for this identity exactly as {@code POST /api/v1/sessions} does: the
+     * server's ceiling on the request and on the finished config, the session recorded as the
+     * identity's. Fails with an {@link ApiException} (its message is fit for the client).
+     */
+    public Future<String> openSession(Identity identity, CreateSessionRequest request) {
+        try {
+            settings.policy().checkRequest(request);
+        } catch (ApiException e) {
+            return Future.failedFuture(e);
+        }
         String resume = request.resumeSessionId();
         if (resume != null && !identity.mayAccess(owners.ownerOf(resume))) {
-            throw ApiException.notFound("no session " + resume);
+            return Future.failedFuture(ApiException.notFound("no session " + resume));
         }
         // config files are read on a worker
-        vertx.executeBlocking(() -> {
+        return vertx.executeBlocking(() -> {
             var config = sessions.create(request);
             settings.policy().checkSession(config);
             return config;
@@ -388,12 +438,27 @@ public class HttpGatewayVerticle extends VerticleBase {
                     owners.record(id, identity.name());
                     return id;
                 }, false))
-                .onSuccess(id -> json(ctx, 201, new JsonObject().put("session_id", id)
-                        .put("events_url", "/api/v1/sessions/" + id + "/events")
-                        .put("submissions_url", "/api/v1/sessions/" + id + "/submissions")))
-                .onFailure(err -> error(ctx, err instanceof ApiException api ? api
+                .recover(err -> Future.failedFuture(err instanceof ApiException api ? api
                         : err instanceof IllegalArgumentException ? ApiException.badRequest(clean(err.getMessage()))
                         : fromBus(err, "could not open the session")));
+    }
+
+    /**
+     * A submission from this identity to one of its sessions, as {@code POST
+     * /api/v1/sessions/{id}/submissions} takes it (404 for another's session, configure_session
+     * refused, approval answers through the inbox by approval id, stamped with the identity).
+     */
+    public Future<Void> submitAs(Identity identity, String sessionId, Submission submission) {
+        String owner = owners.ownerOf(sessionId);
+        if (owner == null || !identity.mayAccess(owner)) {
+            return Future.failedFuture(ApiException.notFound("no session " + sessionId));
+        }
+        if (submission.op() instanceof Submission.Op.ConfigureSession) {
+            return Future.failedFuture(ApiException.forbidden("configure_session",
+                    "configure_session is not available over HTTP"));
+        }
+        return deliver(identity, sessionId, submission).recover(err -> Future.failedFuture(err instanceof ApiException
+                ? err : fromBus(err, "session " + sessionId + " is not running")));
     }
 
     private void listSessions(RoutingContext ctx) {

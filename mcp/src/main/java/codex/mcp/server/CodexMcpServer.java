@@ -11,6 +11,7 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpServerTransportProviderBase;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -52,9 +53,11 @@ public final class CodexMcpServer {
     private final CodexSessions sessions;
     private final Scheduler outbound = Schedulers.newSingle("mcp-server-out", true);
     private final Map<String, SessionState> sessionsById = new HashMap<>();
+    /** Running calls by MCP session and JSON-RPC request id (the key a cancellation names). */
     private final Map<String, TurnRun> runsByRequest = new HashMap<>();
     private final AtomicLong submissions = new AtomicLong();
-    private StdioServerTransportProvider provider;
+    private McpServerTransportProviderBase provider;
+    private StreamableHttpTransport http;
     private McpAsyncServer server;
 
     private CodexMcpServer(Vertx vertx, CodexSessions sessions) {
@@ -87,17 +90,13 @@ public final class CodexMcpServer {
         CodexMcpServer s = new CodexMcpServer(vertx, sessions);
         StdinFilter filter;
         try {
-            filter = new StdinFilter(McpJson.MAPPER, requestId -> s.context.runOnContext(v -> s.cancel(requestId)));
+            filter = new StdinFilter(McpJson.MAPPER, requestId -> s.context.runOnContext(v -> s.cancel(null, requestId)));
         } catch (IOException e) {
             return Future.failedFuture(e);
         }
-        s.provider = new StdioServerTransportProvider(McpJson.SDK, filter.sdkInput(), out);
-        s.server = McpServer.async(s.provider)
-                .serverInfo(new McpSchema.Implementation("codex-mcp-server", "Codex", version()))
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
-                .requestTimeout(Duration.ofHours(24)) // an elicitation waits for a person
-                .tools(spec(codexTool(), s::onCodex), spec(codexReplyTool(), s::onReply))
-                .build();
+        StdioServerTransportProvider stdio = new StdioServerTransportProvider(McpJson.SDK, filter.sdkInput(), out);
+        s.provider = stdio;
+        s.server = s.configure(McpServer.async(stdio)).build();
         filter.start(in);
         Promise<Void> done = Promise.promise();
         filter.ended().thenRun(() -> s.server.closeGracefully().timeout(Duration.ofSeconds(5))
@@ -107,6 +106,50 @@ public final class CodexMcpServer {
                     s.context.runOnContext(v -> done.tryComplete());
                 }).subscribe());
         return done.future();
+    }
+
+    /**
+     * The same server over Streamable HTTP (on {@code codex serve}'s {@code /mcp}): give it each
+     * request with {@link #handleHttp}, after authenticating it. Call {@link #close} to end it.
+     */
+    public static CodexMcpServer http(Vertx vertx, CodexSessions sessions) {
+        CodexMcpServer s = new CodexMcpServer(vertx, sessions);
+        s.http = new StreamableHttpTransport(vertx, McpJson.SDK);
+        s.http.onCancelled((session, requestId) -> s.context.runOnContext(v -> s.cancel(session, requestId)));
+        s.provider = s.http;
+        s.server = s.configure(McpServer.async(s.http)).build();
+        return s;
+    }
+
+    /**
+     * One HTTP request to the MCP endpoint, on its event loop and not yet read; {@code principal}
+     * is who it authenticated as: MCP sessions and Codex sessions stay with the principal that opened them.
+     */
+    public void handleHttp(io.vertx.core.http.HttpServerRequest request, Object principal) {
+        http.handle(request, principal);
+    }
+
+    /** Live MCP sessions over HTTP (0 for stdio). */
+    public int httpSessionCount() {
+        return http == null ? 0 : http.sessionCount();
+    }
+
+    /** Ends the HTTP server's sessions (a stdio server ends with its input). */
+    public Future<Void> close() {
+        Promise<Void> done = Promise.promise();
+        server.closeGracefully().timeout(Duration.ofSeconds(5)).onErrorResume(e -> Mono.empty())
+                .doFinally(signal -> {
+                    outbound.dispose();
+                    context.runOnContext(v -> done.tryComplete());
+                }).subscribe();
+        return done.future();
+    }
+
+    private McpServer.AsyncSpecification<?> configure(McpServer.AsyncSpecification<?> spec) {
+        return spec.serverInfo(new McpSchema.Implementation("codex-mcp-server", "Codex", version()))
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(false).logging().build())
+                .requestTimeout(Duration.ofHours(24)) // an elicitation waits for a person
+                .tools(spec(codexTool(), this::onCodex), spec(codexReplyTool(), this::onReply));
     }
 
     private static McpServerFeatures.AsyncToolSpecification spec(McpSchema.Tool tool,
@@ -133,10 +176,11 @@ public final class CodexMcpServer {
             sink.success(errorResult("invalid arguments: " + e.getMessage()));
             return;
         }
-        SessionState state = new SessionState();
+        Object principal = principal(exchange);
+        SessionState state = new SessionState(principal);
         TurnRun run = new TurnRun(state, exchange, request, sink);
         state.current = run;
-        sessions.open(call, event -> state.deliver(event)).onComplete(ar -> {
+        sessions.open(principal, call, event -> state.deliver(event)).onComplete(ar -> {
             if (ar.failed()) {
                 run.finish(errorResult("could not start a Codex session: " + ar.cause().getMessage()));
                 return;
@@ -168,7 +212,7 @@ public final class CodexMcpServer {
             return;
         }
         SessionState state = sessionsById.get(id);
-        if (state == null) {
+        if (state == null || !java.util.Objects.equals(state.principal, principal(exchange))) {
             sink.success(errorResult("unknown session id " + id + ": codex-reply continues a session that the codex tool "
                     + "started on this server"));
             return;
@@ -183,15 +227,19 @@ public final class CodexMcpServer {
         run.submitInput(prompt);
     }
 
-    private void cancel(String requestId) {
-        TurnRun run = runsByRequest.get(requestId);
+    private void cancel(String mcpSession, String requestId) {
+        TurnRun run = runsByRequest.get(runKey(mcpSession, requestId));
         if (run != null) {
             run.cancelled = true;
             if (run.sessionId != null) {
-                sessions.submit(run.sessionId, new Submission("mcp-interrupt-" + submissions.incrementAndGet(),
+                sessions.submit(run.state.principal, run.sessionId, new Submission("mcp-interrupt-" + submissions.incrementAndGet(),
                         new Submission.Op.Interrupt()));
             }
         }
+    }
+
+    private static String runKey(String mcpSession, String requestId) {
+        return (mcpSession == null ? "" : mcpSession) + "\u0000" + requestId;
     }
 
     private static McpSchema.CallToolResult errorResult(String text) {
@@ -205,8 +253,13 @@ public final class CodexMcpServer {
 
     /** A session this server opened, and the turn (tool call) it is running, if any. */
     private final class SessionState {
+        final Object principal;
         String id;
         TurnRun current;
+
+        SessionState(Object principal) {
+            this.principal = principal;
+        }
 
         void deliver(Event event) {
             TurnRun run = current;
@@ -222,6 +275,7 @@ public final class CodexMcpServer {
         final McpAsyncServerExchange exchange;
         final MonoSink<McpSchema.CallToolResult> sink;
         final String requestId;
+        final String runKey;
         final Object progressToken;
         String sessionId;
         String error;
@@ -236,21 +290,27 @@ public final class CodexMcpServer {
             this.exchange = exchange;
             this.sink = sink;
             Map<String, Object> meta = request.meta() == null ? Map.of() : request.meta();
-            this.requestId = meta.get(StdinFilter.REQUEST_ID_META) instanceof String s ? s : null;
+            var transport = exchange.transportContext();
+            String fromHttp = transport == null ? null : transport.get(StreamableHttpTransport.REQUEST_ID) instanceof String s ? s : null;
+            this.requestId = fromHttp != null ? fromHttp
+                    : meta.get(StdinFilter.REQUEST_ID_META) instanceof String s ? s : null;
+            String mcpSession = transport == null ? null
+                    : transport.get(StreamableHttpTransport.SESSION) instanceof String s ? s : null;
+            this.runKey = requestId == null ? null : runKey(mcpSession, requestId);
             this.progressToken = meta.get("progressToken");
-            if (requestId != null) {
-                runsByRequest.put(requestId, this);
+            if (runKey != null) {
+                runsByRequest.put(runKey, this);
             }
             sink.onCancel(() -> context.runOnContext(v -> {
                 if (!finished && sessionId != null) {
-                    sessions.submit(sessionId, new Submission("mcp-interrupt-" + submissions.incrementAndGet(),
+                    sessions.submit(state.principal, sessionId, new Submission("mcp-interrupt-" + submissions.incrementAndGet(),
                             new Submission.Op.Interrupt()));
                 }
             }));
         }
 
         void submitInput(String prompt) {
-            sessions.submit(sessionId, new Submission("mcp-" + submissions.incrementAndGet(),
+            sessions.submit(state.principal, sessionId, new Submission("mcp-" + submissions.incrementAndGet(),
                     Submission.Op.UserInput.text(prompt))).onFailure(e -> finish(errorResult("Codex did not accept the prompt: "
                     + e.getMessage())));
         }
@@ -262,10 +322,10 @@ public final class CodexMcpServer {
                 progress(m.message());
             } else if (msg instanceof EventMsg.ExecApprovalRequest r) {
                 String what = "run `" + String.join(" ", r.command()) + "` in " + r.cwd();
-                approve(r.callId(), what, r.reason(), false);
+                approve(r.callId(), r.approvalId(), what, r.reason(), false);
             } else if (msg instanceof EventMsg.ApplyPatchApprovalRequest r) {
                 String what = "change " + String.join(", ", r.changes().keySet());
-                approve(r.callId(), what, r.reason(), true);
+                approve(r.callId(), r.approvalId(), what, r.reason(), true);
             } else if (msg instanceof EventMsg.Error e) {
                 error = e.message();
             } else if (msg instanceof EventMsg.TaskComplete t) {
@@ -294,7 +354,15 @@ public final class CodexMcpServer {
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("_meta", requestId == null ? Map.of() : Map.of("requestId", rawId(requestId)));
             params.putAll(Json.toJson(event).getMap());
-            sent(provider.notifyClients(EVENT_NOTIFICATION, params).subscribeOn(outbound));
+            sent(notifier().apply(EVENT_NOTIFICATION, params).subscribeOn(outbound));
+        }
+
+        /** Over HTTP, this request's own stream; over stdio, the one client. */
+        @SuppressWarnings("unchecked")
+        private BiFunction<String, Object, Mono<Void>> notifier() {
+            var transport = exchange.transportContext();
+            Object n = transport == null ? null : transport.get(StreamableHttpTransport.NOTIFIER);
+            return n instanceof BiFunction<?, ?, ?> f ? (BiFunction<String, Object, Mono<Void>>) f : provider::notifyClients;
         }
 
         private void progress(String message) {
@@ -306,11 +374,11 @@ public final class CodexMcpServer {
                     .subscribeOn(outbound));
         }
 
-        private void approve(String callId, String what, String reason, boolean patch) {
+        private void approve(String callId, String approvalId, String what, String reason, boolean patch) {
             McpSchema.ClientCapabilities caps = exchange.getClientCapabilities();
             if (caps == null || caps.elicitation() == null) {
                 refused.append("Refused (this MCP client cannot answer approval requests): ").append(what).append('\n');
-                answer(callId, "denied", patch);
+                answer(callId, approvalId, "denied", patch);
                 return;
             }
             Map<String, Object> decision = new LinkedHashMap<>();
@@ -325,8 +393,8 @@ public final class CodexMcpServer {
                     + ". Allow it?";
             exchange.createElicitation(new McpSchema.ElicitFormRequest(message, schema, null))
                     .subscribeOn(outbound)
-                    .subscribe(r -> context.runOnContext(v -> answer(callId, decisionOf(r), patch)),
-                            e -> context.runOnContext(v -> answer(callId, "abort", patch)));
+                    .subscribe(r -> context.runOnContext(v -> answer(callId, approvalId, decisionOf(r), patch)),
+                            e -> context.runOnContext(v -> answer(callId, approvalId, "abort", patch)));
         }
 
         private String decisionOf(McpSchema.ElicitResult r) {
@@ -337,13 +405,13 @@ public final class CodexMcpServer {
             return r.action() == McpSchema.ElicitResult.Action.DECLINE ? "denied" : "abort";
         }
 
-        private void answer(String callId, String decision, boolean patch) {
+        private void answer(String callId, String approvalId, String decision, boolean patch) {
             if (finished) {
                 return;
             }
-            Submission.Op op = patch ? new Submission.Op.PatchApproval(callId, decision)
-                    : new Submission.Op.ExecApproval(callId, decision);
-            sessions.submit(sessionId, new Submission("mcp-approval-" + submissions.incrementAndGet(), op));
+            Submission.Op op = patch ? new Submission.Op.PatchApproval(callId, decision, approvalId, null, null)
+                    : new Submission.Op.ExecApproval(callId, decision, approvalId, null, null);
+            sessions.submit(state.principal, sessionId, new Submission("mcp-approval-" + submissions.incrementAndGet(), op));
         }
 
         void finish(McpSchema.CallToolResult result) {
@@ -354,8 +422,8 @@ public final class CodexMcpServer {
             if (state.current == this) {
                 state.current = null;
             }
-            if (requestId != null) {
-                runsByRequest.remove(requestId);
+            if (runKey != null) {
+                runsByRequest.remove(runKey);
             }
             // the result goes out after this call's notifications have (a client stops listening for
             // progress once it has the result)
@@ -370,6 +438,12 @@ public final class CodexMcpServer {
             inFlight.removeIf(java.util.concurrent.CompletableFuture::isDone);
             inFlight.add(send.onErrorResume(e -> Mono.empty()).toFuture());
         }
+    }
+
+    /** Who the request authenticated as (HTTP), or null (stdio: whoever started the process). */
+    private static Object principal(McpAsyncServerExchange exchange) {
+        var transport = exchange.transportContext();
+        return transport == null ? null : transport.get(StreamableHttpTransport.PRINCIPAL);
     }
 
     /** The JSON-RPC id back as the client sent it: a number stays a number. */

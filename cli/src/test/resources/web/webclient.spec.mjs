@@ -204,6 +204,7 @@ try {
   await waitText(page, '.approval[data-call=c2]', 'Approved by serve-admin');
   await page.waitForSelector('.cmd[data-call=c2][data-state=ok]', { timeout: T });
   await waitText(page, '#transcript .agent', 'second done');
+  await waitText(other, '#transcript .prompt.other', 'second file'); // the other browser's prompt, by its text
   await page.waitForFunction(() => !document.title.startsWith('('), null, { timeout: T });
   const prompts = await page.$$eval('#transcript .prompt', (ps) => ps.map((p) => p.innerText.trim()));
   assert.deepEqual(prompts, ['say hello', 'make a file', 'patch it', 'second file']);
@@ -212,7 +213,7 @@ try {
   const seqs = await page.$$eval('.cmd', (cs) => cs.map((c) => c.dataset.call));
   assert.deepEqual(seqs, ['c1', 'c2'], 'each command once');
   await shot(page, '06-answered-elsewhere');
-  step('an approval answered in a second browser updates the first');
+  step('an approval answered in a second browser updates the first; its prompt shows there with its text');
 
   // 9. A user identity sees none of the admin's sessions, and a deep link to one is "not found".
   const alice = await newPage();

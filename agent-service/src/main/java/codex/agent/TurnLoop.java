@@ -61,6 +61,7 @@ final class TurnLoop {
     Future<Void> run(Turn turn, String text) {
         turn.inputs.add(text);
         session.emit(turn, new EventMsg.TaskStarted());
+        session.emit(turn, new EventMsg.UserMessage(text));
         session.addToHistory(Prompts.userMessage(text));
         // the first turn waits for the MCP servers to start (each bounded by its startup timeout)
         return mcp.get().ready().compose(v -> step(turn)).transform(ar -> {

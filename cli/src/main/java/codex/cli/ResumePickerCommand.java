@@ -1,19 +1,12 @@
 package codex.cli;
 
-import codex.agent.rollout.RolloutFiles;
-import codex.agent.rollout.RolloutLookupException;
-import codex.agent.rollout.RolloutReader;
 import codex.cli.tui.FullScreenClient;
 import codex.protocol.ApprovalPolicy;
-import codex.protocol.Event;
-import codex.protocol.Json;
 import codex.protocol.SessionMessages.RecordedSession;
 import codex.config.ConfigLoader;
 import codex.config.ConfigOptions;
-import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.Console;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -134,23 +127,11 @@ public final class ResumePickerCommand implements Callable<Integer> {
         String id;
         List<FullScreenClient.Recorded> steps = new ArrayList<>();
         try {
-            id = SessionLookup.resolve(setup.config().codexHome(), idOrPrefix, setup.cwd());
-            RolloutReader.Rollout rollout = RolloutReader.read(new RolloutFiles(setup.config().codexHome()).find(id));
-            for (var record : rollout.records()) {
-                try {
-                    if ("item".equals(record.getString("type")) && record.getValue("item") instanceof JsonObject item) {
-                        String prompt = RolloutFiles.userPromptText(item);
-                        if (prompt != null) {
-                            steps.add(new FullScreenClient.Recorded(prompt, null));
-                        }
-                    } else if ("event".equals(record.getString("type")) && record.getValue("event") instanceof JsonObject event) {
-                        steps.add(new FullScreenClient.Recorded(null, Json.fromJson(event, Event.class)));
-                    }
-                } catch (RuntimeException e) {
-                    // a record this build cannot read is left out of the transcript, not fatal
-                }
-            }
-        } catch (IllegalArgumentException | RolloutLookupException | IOException e) {
+            // the recorded events (prompts are user_message events) come from the agent, like every lookup
+            SessionLookup.History history = SessionLookup.history(setup.config().codexHome(), idOrPrefix, setup.cwd());
+            id = history.sessionId();
+            history.events().forEach(e -> steps.add(new FullScreenClient.Recorded(null, e)));
+        } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
         }

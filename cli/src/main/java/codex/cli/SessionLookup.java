@@ -1,6 +1,8 @@
 package codex.cli;
 
 import codex.gateway.AgentSessionDirectory;
+import codex.protocol.Event;
+import codex.protocol.Json;
 import codex.protocol.SessionMessages.RecordedSession;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -37,6 +39,24 @@ final class SessionLookup implements AutoCloseable {
         try (SessionLookup lookup = open(codexHome)) {
             return lookup.await(idOrPrefix == null ? lookup.sessions.latest(cwd.toString())
                     : lookup.sessions.resolve(idOrPrefix));
+        }
+    }
+
+    /** A recorded session's full id and its recorded events, in seq order. */
+    record History(String sessionId, List<Event> events) {
+    }
+
+    /**
+     * The session named as in {@link #resolve} and its recorded events (asked of the agent like
+     * every other lookup), for a front end that draws the transcript before resuming.
+     */
+    static History history(Path codexHome, String idOrPrefix, Path cwd) {
+        try (SessionLookup lookup = open(codexHome)) {
+            String id = lookup.await(idOrPrefix == null ? lookup.sessions.latest(cwd.toString())
+                    : lookup.sessions.resolve(idOrPrefix));
+            List<Event> events = lookup.await(lookup.sessions.events(id)).orElse(List.of()).stream()
+                    .map(e -> Json.fromJson(e, Event.class)).toList();
+            return new History(id, events);
         }
     }
 

@@ -732,6 +732,16 @@ class SessionView {
         this.showPrompt(event.id);
         this.setState('running');
         break;
+      case 'user_message': {
+        // the prompt of a turn another client (or an earlier page) started: its text fills the placeholder
+        const other = [...this.log.querySelectorAll('.prompt.other')]
+          .find(el => el.dataset.submission === (event.id || '') && !el.dataset.filled);
+        if (other) {
+          other.dataset.filled = 'true';
+          other.replaceChildren(h('span.tag', { text: 'from another client' }), String(msg.message || ''));
+        }
+        break;
+      }
       case 'agent_message_delta':
         this.agentText(msg.delta || '', false);
         break;

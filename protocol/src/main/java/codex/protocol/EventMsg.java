@@ -18,6 +18,7 @@ import java.util.Objects;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = EventMsg.SessionConfigured.class, name = "session_configured"),
     @JsonSubTypes.Type(value = EventMsg.TaskStarted.class, name = "task_started"),
+    @JsonSubTypes.Type(value = EventMsg.UserMessage.class, name = "user_message"),
     @JsonSubTypes.Type(value = EventMsg.AgentMessageDelta.class, name = "agent_message_delta"),
     @JsonSubTypes.Type(value = EventMsg.AgentMessage.class, name = "agent_message"),
     @JsonSubTypes.Type(value = EventMsg.AgentReasoning.class, name = "agent_reasoning"),
@@ -47,6 +48,12 @@ public sealed interface EventMsg {
 
     /** A turn began (the model is about to be asked). */
     record TaskStarted() implements EventMsg { }
+
+    /**
+     * The user's input that started the turn (right after its task_started; the event's id is the
+     * submission's), so every client of the session, and a replay, shows what was asked.
+     */
+    record UserMessage(String message) implements EventMsg { }
 
     /** A piece of the assistant's text while it streams. */
     record AgentMessageDelta(String delta) implements EventMsg { }

@@ -32,6 +32,10 @@ class ContractJsonTest {
     void emptyMessagesAndNestedChangesRoundTrip() {
         Event started = new Event("s", 1, "t", null, 1, new EventMsg.TaskStarted());
         assertEquals(started, Json.fromJson(Json.toJson(started), Event.class));
+        Event asked = new Event("s", 2, "t", "sub-1", 1, new EventMsg.UserMessage("fix the build"));
+        assertEquals(new JsonObject().put("type", "user_message").put("message", "fix the build"),
+                Json.toJson(asked).getJsonObject("msg"));
+        assertEquals(asked, Json.fromJson(Json.toJson(asked), Event.class));
         Event patch = new Event("s", 2, "t", null, 1, new EventMsg.ApplyPatchApprovalRequest("c",
                 Map.of("a.txt", new EventMsg.FileChange("add", "hi\n", null, null)), "why", null));
         assertEquals(patch, Json.fromJson(Json.toJson(patch), Event.class));

@@ -80,9 +80,11 @@ public final class FullScreenClient {
     private int pagerTop;
     private boolean quit;
     private int submissions;
+    /** Ids of the inputs typed here: their user_message is already in the transcript. */
+    private final java.util.Set<String> ownInputs = new java.util.HashSet<>();
     private List<Recorded> recorded = List.of();
 
-    /** One step of a recorded session, in rollout order: a user prompt, or an event. */
+    /** One step of a recorded session, in order: a user prompt, or an event. */
     public record Recorded(String prompt, Event event) { }
 
     private final StringBuilder composer = new StringBuilder();
@@ -99,7 +101,7 @@ public final class FullScreenClient {
     }
 
     /**
-     * The resumed session's recorded events (from its rollout): drawn as the transcript before the
+     * The resumed session's recorded events (from its durable log): drawn as the transcript before the
      * session opens. The agent does not send them again; it carries on after the last one.
      */
     public FullScreenClient withRecorded(List<Recorded> steps) {
@@ -225,6 +227,11 @@ public final class FullScreenClient {
             if (!running) {
                 running = true;
                 turnStartedNanos = System.nanoTime();
+            }
+        } else if (msg instanceof EventMsg.UserMessage u) {
+            if (!ownInputs.remove(event.id())) {
+                streaming = null;
+                transcript.add(new Transcript.Prompt(u.message())); // sent by another client of the session
             }
         } else if (msg instanceof EventMsg.AgentMessageDelta d) {
             if (streaming == null) {
@@ -551,12 +558,14 @@ public final class FullScreenClient {
     }
 
     private void submitPrompt(String prompt) {
+        String id = "input-" + (++submissions);
         synchronized (lock) {
             transcript.add(new Transcript.Prompt(prompt));
+            ownInputs.add(id);
             running = true;
             turnStartedNanos = System.nanoTime();
         }
-        local.submit(new Submission("input-" + (++submissions), Submission.Op.UserInput.text(prompt)));
+        local.submit(new Submission(id, Submission.Op.UserInput.text(prompt)));
     }
 
     List<String> slashMatches() {

@@ -18,9 +18,11 @@ RUN apt-get update -qq \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends git perl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 10001 --shell /bin/bash codex \
-    && mkdir -p /codex-home /workspace /opt/codex \
-    && chown codex:codex /codex-home /workspace
+    && mkdir -p /codex-home /workspace /opt/codex /cluster-tls \
+    && chown codex:codex /codex-home /workspace /cluster-tls
 COPY --from=build /codex.jar /opt/codex/codex.jar
+# docker-compose's cluster-tls service runs it once: the event bus's TLS folder (README.md)
+COPY docker/cluster-tls.sh /opt/codex/cluster-tls.sh
 USER codex
 WORKDIR /workspace
 ENV CODEX_HOME=/codex-home

@@ -20,8 +20,68 @@ import java.util.concurrent.TimeUnit;
  */
 final class Cluster {
 
-    /** @param members Hazelcast members to join, "host" or "host:port" (port 5701 and up when omitted) */
-    record Options(String name, String host, List<String> members) { }
+    /**
+     * @param members  Hazelcast members to join, "host" or "host:port" (port 5701 and up when omitted)
+     * @param tls      the folder with the cluster's TLS stores ({@code docker/cluster-tls.sh} makes one), or null
+     * @param insecure run without TLS on a host that is not loopback (the operator trusts that network)
+     */
+    record Options(String name, String host, List<String> members, java.nio.file.Path tls, boolean insecure) {
+        Options(String name, String host, List<String> members) {
+            this(name, host, members, null, false);
+        }
+    }
+
+    /** What a clustered process refuses to start without, and why (thrown before anything listens). */
+    static final class TlsRequired extends IllegalArgumentException {
+        TlsRequired(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The event bus's TLS: mutual, both sides proving a certificate signed by the cluster's
+     * authority. Required unless the cluster is on loopback or the operator said --insecure-cluster.
+     *
+     * @return null when the event bus runs in the clear
+     */
+    static EventBusOptions eventBusTls(Options options, String address) {
+        if (options.tls() == null) {
+            boolean loopback;
+            try {
+                loopback = java.net.InetAddress.getByName(address).isLoopbackAddress();
+            } catch (java.net.UnknownHostException e) {
+                loopback = false;
+            }
+            if (!loopback && !options.insecure()) {
+                throw new TlsRequired("the cluster host " + options.host() + " is not a loopback address, and the event bus"
+                        + " would carry commands for the sandbox in the clear to whoever reaches its port: give"
+                        + " --cluster-tls DIR (make one with docker/cluster-tls.sh DIR; every member needs the same CA),"
+                        + " or --insecure-cluster on a network only the cluster's own processes can reach");
+            }
+            return null;
+        }
+        java.nio.file.Path dir = options.tls();
+        java.nio.file.Path node = dir.resolve("node.p12");
+        java.nio.file.Path ca = dir.resolve("ca.p12");
+        java.nio.file.Path passwordFile = dir.resolve("password");
+        for (java.nio.file.Path p : List.of(node, ca, passwordFile)) {
+            if (!java.nio.file.Files.isReadable(p)) {
+                throw new TlsRequired("--cluster-tls " + dir + ": " + p.getFileName() + " is missing or not readable"
+                        + " (the folder needs node.p12, ca.p12 and password, as docker/cluster-tls.sh writes them)");
+            }
+        }
+        String password;
+        try {
+            password = java.nio.file.Files.readString(passwordFile).strip();
+        } catch (java.io.IOException e) {
+            throw new TlsRequired("--cluster-tls " + dir + ": cannot read password: " + e.getMessage());
+        }
+        return new EventBusOptions().setSsl(true)
+                .setKeyCertOptions(new io.vertx.core.net.PfxOptions().setPath(node.toString()).setPassword(password)
+                        .setAlias("node"))
+                .setTrustOptions(new io.vertx.core.net.PfxOptions().setPath(ca.toString()).setPassword(password))
+                .setClientAuth(io.vertx.core.http.ClientAuth.REQUIRED);
+    }
 
     /** Ports tried for a member given without one: 5701 and the next two. */
     static final int PORT_TRY_COUNT = 3;
@@ -106,6 +166,10 @@ final class Cluster {
         System.setProperty("vertx.disableDnsResolver", "true");
         // Hazelcast's interface list wants an address, not a name (containers pass their hostname)
         String address = java.net.InetAddress.getByName(options.host()).getHostAddress();
+        EventBusOptions eventBus = eventBusTls(options, address);
+        if (eventBus == null) {
+            eventBus = new EventBusOptions();
+        }
         Config hazelcast = vertxMapsConfig();
         hazelcast.setClusterName(options.name());
         hazelcast.setProperty("hazelcast.phone.home.enabled", "false");
@@ -137,7 +201,7 @@ final class Cluster {
                 .setWorkerPoolSize(4)
                 .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false)
                         .setClassPathResolvingEnabled(false))
-                .setEventBusOptions(new EventBusOptions().setHost(address).setPort(0));
+                .setEventBusOptions(eventBus.setHost(address).setPort(0));
         var builder = metrics == null ? Vertx.builder().with(vertxOptions)
                 : codex.gateway.metrics.Monitoring.instrument(Vertx.builder(), vertxOptions, metrics);
         return builder.withClusterManager(new HazelcastClusterManager(hazelcast))

@@ -153,6 +153,9 @@ public final class ServeCommand implements Callable<Integer> {
         Vertx vertx;
         try {
             vertx = clustered ? Cluster.start(cluster.toOptions(), metrics) : Services.newLocalVertx(metrics);
+        } catch (Cluster.TlsRequired e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             System.err.println("error: cannot join cluster '" + cluster.name + "': " + cause.getMessage());

@@ -56,6 +56,9 @@ public final class ServiceCommand implements Callable<Integer> {
             vertx = Cluster.start(cluster.toOptions());
             Services.deploy(vertx, System.getenv(), services, notifyProgram).toCompletionStage().toCompletableFuture()
                     .get(60, TimeUnit.SECONDS);
+        } catch (Cluster.TlsRequired e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             String why = cause instanceof java.util.concurrent.TimeoutException

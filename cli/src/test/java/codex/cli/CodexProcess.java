@@ -27,6 +27,15 @@ public final class CodexProcess {
         return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
     }
 
+    /** The repository's root (the folder with .ci/), found from the test's working directory up. */
+    static Path repoRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !java.nio.file.Files.isDirectory(p.resolve(".ci"))) {
+            p = p.getParent();
+        }
+        return p == null ? Path.of("").toAbsolutePath().getParent() : p;
+    }
+
     public static Result run(Path cwd, Map<String, String> env, String stdin, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -63,11 +63,7 @@ class ComposeAsProcessesTest {
     }
 
     static Path repoRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("docker-compose.yml"))) {
-            dir = dir.getParent();
-        }
-        return dir;
+        return CodexProcess.repoRoot();
     }
 
     @SuppressWarnings("unchecked")
@@ -154,6 +150,7 @@ class ComposeAsProcessesTest {
             Map<String, String> mounts = new LinkedHashMap<>();
             mounts.put("/codex-home", codexHome.toString());
             mounts.put("/workspace", workspace.toString());
+            mounts.put("/cluster-tls", Files.createDirectories(tmp.resolve("cluster-tls")).toString());
             String cluster = "codex-compose-" + UUID.randomUUID();
             Map<String, Long> pids = new HashMap<>();
             String apiBase = null;
@@ -171,6 +168,10 @@ class ComposeAsProcessesTest {
                         assertTrue(mounts.containsKey(parts[1]), name + ": a volume this test does not map: " + volume);
                     }
                 }
+                if (service.containsKey("entrypoint")) { // a one-shot job (the cluster's TLS folder) runs to its end first
+                    runOnce(name, (List<Object>) service.get("entrypoint"), (List<Object>) service.get("command"), mounts);
+                    continue;
+                }
                 Path ready = tmp.resolve(name + ".ready");
                 List<String> args = new ArrayList<>();
                 List<Object> command = (List<Object>) service.get("command");
@@ -184,6 +185,8 @@ class ComposeAsProcessesTest {
                         arg = ready.toString();
                     } else if (previous.equals("--port")) {
                         arg = "0";
+                    } else if (mounts.containsKey(arg)) {
+                        arg = mounts.get(arg); // a mount point named on the command line
                     }
                     args.add(arg);
                     if (i == 0) {
@@ -240,6 +243,32 @@ class ComposeAsProcessesTest {
             assertEquals(String.valueOf(pids.get("sandbox")), Files.readString(workspace.resolve("ppid.txt")).strip(),
                     "the command ran in the sandbox service's process");
         }
+    }
+
+    /**
+     * A service whose entrypoint is a script the Dockerfile copies from the repository: run that
+     * script with the command's arguments (mount points mapped to folders here) and require exit 0.
+     */
+    private void runOnce(String name, List<Object> entrypoint, List<Object> command, Map<String, String> mounts)
+            throws Exception {
+        String dockerfile = Files.readString(repoRoot().resolve("Dockerfile"));
+        List<String> cmd = new ArrayList<>();
+        for (Object part : entrypoint) {
+            String arg = String.valueOf(part);
+            Matcher copied = Pattern.compile("(?m)^COPY (\\S+) " + Pattern.quote(arg) + "$").matcher(dockerfile);
+            if (arg.startsWith("/")) {
+                assertTrue(copied.find(), name + ": " + arg + " is not copied into the image by the Dockerfile");
+                arg = repoRoot().resolve(copied.group(1)).toString();
+            }
+            cmd.add(arg);
+        }
+        for (Object part : command == null ? List.of() : command) {
+            cmd.add(mounts.getOrDefault(String.valueOf(part), String.valueOf(part)));
+        }
+        Process p = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve(name + ".out").toFile()).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), name + " did not finish");
+        assertEquals(0, p.exitValue(), name + ": " + Files.readString(tmp.resolve(name + ".out")));
     }
 
     private Process start(String name, Map<String, String> env, List<String> args) throws IOException {

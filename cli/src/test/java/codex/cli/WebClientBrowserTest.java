@@ -40,11 +40,7 @@ class WebClientBrowserTest {
     Path tmp;
 
     static Path repoRoot() {
-        Path p = Path.of("").toAbsolutePath();
-        while (p != null && !Files.isDirectory(p.resolve(".ci"))) {
-            p = p.getParent();
-        }
-        return p == null ? Path.of("").toAbsolutePath().getParent() : p;
+        return CodexProcess.repoRoot();
     }
 
     static String onPath(String name) {

@@ -226,12 +226,17 @@ public final class ServeCommand implements Callable<Integer> {
         List<String> sessionOverrides = new ArrayList<>(overrides);
         sessionOverrides.addAll(request.config());
         String policy = request.approvalPolicy();
+        // sandbox_mode joins the permission list the way `-s MODE` does (the ceiling then checks the result)
+        List<String> sandbox = new ArrayList<>();
+        if (request.sandboxMode() != null) {
+            sandbox.add(codex.config.SandboxMode.parse(request.sandboxMode()).wireName());
+        }
+        sandbox.addAll(request.sandboxPermissions());
         CodexConfig config;
         try {
             config = SessionSetup.loadConfig(new SessionSetup.Options(cwd, true, sessionOverrides,
                     request.profile() != null ? request.profile() : profile, request.model(),
-                    request.sandboxPermissions(), false,
-                    policy == null ? null : ApprovalPolicy.parse(policy), "codex serve"), env);
+                    sandbox, false, policy == null ? null : ApprovalPolicy.parse(policy), "codex serve"), env);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }

@@ -82,6 +82,17 @@ class ServeEndToEndTest {
             HttpResponse<String> bad = post("/sessions", new JsonObject().put("cwd", "relative/dir"), TOKEN);
             assertEquals(400, bad.statusCode());
             assertTrue(bad.body().contains("absolute"), bad.body());
+            HttpResponse<String> badMode = post("/sessions", new JsonObject().put("cwd", work.toString())
+                    .put("sandbox_mode", "write-everything"), TOKEN);
+            assertEquals(400, badMode.statusCode(), badMode.body());
+            assertTrue(badMode.body().contains("workspace-write"), "names the valid modes: " + badMode.body());
+            HttpResponse<String> byMode = post("/sessions", new JsonObject().put("cwd", work.toString())
+                    .put("sandbox_mode", "workspace-write"), TOKEN);
+            assertEquals(201, byMode.statusCode(), byMode.body());
+            JsonObject configured = await(follow(new JsonObject(byMode.body()).getString("session_id"), null),
+                    type("session_configured"), new ArrayList<>()).getJsonObject("msg");
+            assertTrue(configured.getJsonArray("sandbox_permissions").contains("disk-write-cwd"),
+                    "today's sandbox_mode maps onto the permissions as -s does: " + configured);
 
             HttpResponse<String> created = post("/sessions", new JsonObject().put("cwd", work.toString())
                     .put("approval_policy", "unless-allow-listed")

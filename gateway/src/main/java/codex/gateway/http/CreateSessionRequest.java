@@ -11,16 +11,24 @@ import java.util.TreeSet;
  * The body of {@code POST /api/v1/sessions}, checked field by field: unknown fields are refused
  * with their names (a typo must not silently fall back to the server's defaults).
  *
- * @param config {@code key=value} overrides; only keys of {@link ServerPolicy#CLIENT_CONFIG_KEYS} pass the ceiling
+ * @param config      {@code key=value} overrides; only keys of {@link ServerPolicy#CLIENT_CONFIG_KEYS} pass the ceiling
+ * @param sandboxMode today's Codex vocabulary ({@code read-only}, {@code workspace-write},
+ *                    {@code danger-full-access}), mapped onto permissions as {@code -s MODE} is; null: not asked
  */
 public record CreateSessionRequest(String cwd, String model, String profile, String approvalPolicy,
-                                   List<String> sandboxPermissions, List<String> config, String resumeSessionId) {
+                                   List<String> sandboxPermissions, List<String> config, String resumeSessionId,
+                                   String sandboxMode) {
     static final Set<String> FIELDS = Set.of("cwd", "model", "profile", "approval_policy", "sandbox_permissions",
-            "config", "resume_session_id");
+            "sandbox_mode", "config", "resume_session_id");
 
     public CreateSessionRequest {
         sandboxPermissions = sandboxPermissions == null ? List.of() : List.copyOf(sandboxPermissions);
         config = config == null ? List.of() : List.copyOf(config);
+    }
+
+    public CreateSessionRequest(String cwd, String model, String profile, String approvalPolicy,
+                                List<String> sandboxPermissions, List<String> config, String resumeSessionId) {
+        this(cwd, model, profile, approvalPolicy, sandboxPermissions, config, resumeSessionId, null);
     }
 
     public static CreateSessionRequest parse(JsonObject body) {
@@ -36,7 +44,7 @@ public record CreateSessionRequest(String cwd, String model, String profile, Str
         }
         return new CreateSessionRequest(cwd, string(body, "model"), string(body, "profile"),
                 string(body, "approval_policy"), strings(body, "sandbox_permissions"), strings(body, "config"),
-                string(body, "resume_session_id"));
+                string(body, "resume_session_id"), string(body, "sandbox_mode"));
     }
 
     private static String string(JsonObject body, String field) {

@@ -48,6 +48,8 @@ import reactor.core.scheduler.Schedulers;
 public final class CodexMcpServer {
     public static final String EVENT_NOTIFICATION = "codex/event";
     static final List<String> DECISIONS = List.of("approved", "approved_for_session", "denied", "abort");
+    /** How long a result waits for the client's answer to the ping behind its notifications. */
+    static final Duration PING_BARRIER = Duration.ofSeconds(2);
 
     private final Context context;
     private final CodexSessions sessions;
@@ -425,16 +427,30 @@ public final class CodexMcpServer {
             if (runKey != null) {
                 runsByRequest.remove(runKey);
             }
-            // the result goes out after this call's notifications have (a client stops listening for
-            // progress once it has the result)
+            // The result goes out after this call's notifications, and after the client has answered a
+            // ping sent behind them. A client stops listening for progress once it has the result, and
+            // the TypeScript SDK's client handles a notification a microtask later than a response that
+            // arrives in the same read: the progress just before a result was dropped as "unknown token"
+            // (the second call's, 1 run in 3). It answers a ping only after the notifications before it.
             java.util.concurrent.CompletableFuture.allOf(inFlight.toArray(java.util.concurrent.CompletableFuture[]::new))
                     .orTimeout(5, java.util.concurrent.TimeUnit.SECONDS)
+                    .handle((v, e) -> null)
+                    .thenCompose(v -> notified ? drained() : java.util.concurrent.CompletableFuture.completedFuture(null))
                     .whenComplete((v, e) -> sink.success(result));
+        }
+
+        /** Completes once the client has answered a ping (at most {@link #PING_BARRIER} later). */
+        private java.util.concurrent.CompletableFuture<Void> drained() {
+            return exchange.ping().subscribeOn(outbound).timeout(PING_BARRIER).then()
+                    .onErrorResume(e -> Mono.empty()).toFuture();
         }
 
         private final List<java.util.concurrent.CompletableFuture<Void>> inFlight = new java.util.ArrayList<>();
 
+        private boolean notified;
+
         private void sent(Mono<Void> send) {
+            notified = true;
             inFlight.removeIf(java.util.concurrent.CompletableFuture::isDone);
             inFlight.add(send.onErrorResume(e -> Mono.empty()).toFuture());
         }

@@ -25,7 +25,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "mcp", aliases = "mcp-server", mixinStandardHelpOptions = true, sortOptions = false,
+        subcommands = {McpServersCommands.ListServers.class, McpServersCommands.GetServer.class,
+                McpServersCommands.AddServer.class, McpServersCommands.RemoveServer.class},
         description = {"Serve Codex as an MCP server over stdio (the seed's codex mcp; alias mcp-server).",
+                "With a command, manage the MCP servers Codex uses ([mcp_servers] in config.toml):",
+                "list, get NAME, add NAME (--url URL | -- COMMAND...), remove NAME.",
                 "Tools: codex (prompt plus optional model, cwd, approval-policy, sandbox-permissions,",
                 "disable-response-storage: runs a whole turn) and codex-reply (sessionId, prompt).",
                 "Each event streams as a codex/event notification; approvals are asked by elicitation",

@@ -15,7 +15,9 @@ import java.util.Map;
  * Our protocol events as today's Codex CLI prints them with {@code exec --json} (checked against
  * Codex CLI 0.171 by {@code CodexJsonSchemaComparisonTest}): {@code thread.started}, {@code turn.started},
  * {@code item.started} / {@code item.completed} with items {@code agent_message}, {@code reasoning},
- * {@code command_execution}, {@code file_change}, {@code error}, then {@code turn.completed} with the
+ * {@code command_execution}, {@code file_change}, {@code mcp_tool_call} ({@code server}, {@code tool},
+ * {@code arguments}, {@code result: {content, structured_content}} or {@code error: {message}}, {@code status}:
+ * failed when the call failed or the tool reported {@code isError}), {@code error}, then {@code turn.completed} with the
  * turn's summed usage, or {@code error} + {@code turn.failed}. Deltas are not printed (Codex prints whole
  * items). One instance per exec run; not thread-safe (events arrive in order on one thread).
  */
@@ -98,6 +100,32 @@ final class CodexJsonEvents {
             }
             item.put("status", e.success() ? "completed" : "failed");
             out.add(item("item.completed", item));
+        } else if (msg instanceof EventMsg.McpToolCallBegin b) {
+            ObjectNode item = mcpItem(b.invocation());
+            item.putNull("result");
+            item.putNull("error");
+            item.put("status", "in_progress");
+            running.put(b.callId(), item);
+            out.add(item("item.started", item.deepCopy()));
+        } else if (msg instanceof EventMsg.McpToolCallEnd e) {
+            ObjectNode item = running.remove(e.callId());
+            if (item == null) {
+                item = mcpItem(e.invocation());
+            }
+            boolean failed = e.result() == null || e.result().path("isError").asBoolean(false);
+            if (e.result() != null) {
+                // MCP's CallToolResult (camelCase) as Codex prints it: content, structured_content
+                ObjectNode result = item.putObject("result");
+                result.set("content", e.result().has("content") ? e.result().get("content") : JSON.arrayNode());
+                result.set("structured_content", e.result().has("structuredContent")
+                        ? e.result().get("structuredContent") : JSON.nullNode());
+                item.putNull("error");
+            } else {
+                item.putNull("result");
+                item.putObject("error").put("message", e.error() == null ? "the MCP tool call failed" : e.error());
+            }
+            item.put("status", failed ? "failed" : "completed");
+            out.add(item("item.completed", item));
         } else if (msg instanceof EventMsg.TokenCount t) {
             inputTokens += t.inputTokens();
             cachedInputTokens += t.cachedInputTokens();
@@ -127,6 +155,14 @@ final class CodexJsonEvents {
         }
         // agent_message_delta, exec approval requests (exec never asks), shutdown, unknown: nothing
         return out;
+    }
+
+    private ObjectNode mcpItem(EventMsg.McpInvocation invocation) {
+        ObjectNode item = newItem("mcp_tool_call");
+        item.put("server", invocation == null ? "" : invocation.server());
+        item.put("tool", invocation == null ? "" : invocation.tool());
+        item.set("arguments", invocation == null || invocation.arguments() == null ? JSON.nullNode() : invocation.arguments());
+        return item;
     }
 
     private String absolute(String path) {

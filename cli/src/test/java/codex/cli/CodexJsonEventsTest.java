@@ -63,6 +63,33 @@ class CodexJsonEventsTest {
     }
 
     @Test
+    void mcpToolCalls_areMcpToolCallItems_completedFailedByTheToolOrFailedWithAnError() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var args = json.readTree("{\"message\":\"hi\"}");
+        var echo = new EventMsg.McpInvocation("everything", "echo", args);
+        List<String> lines = map(
+                new EventMsg.McpToolCallBegin("m1", echo),
+                new EventMsg.McpToolCallEnd("m1", echo, 12, json.readTree(
+                        "{\"content\":[{\"type\":\"text\",\"text\":\"Echo: hi\"}],\"structuredContent\":{\"n\":1}}"), null),
+                new EventMsg.McpToolCallBegin("m2", echo),
+                new EventMsg.McpToolCallEnd("m2", echo, 3, json.readTree(
+                        "{\"content\":[{\"type\":\"text\",\"text\":\"no\"}],\"isError\":true}"), null),
+                new EventMsg.McpToolCallBegin("m3", echo),
+                new EventMsg.McpToolCallEnd("m3", echo, 5, null, "MCP server 'everything' exited with code 7"));
+        String item = "\"type\":\"mcp_tool_call\",\"server\":\"everything\",\"tool\":\"echo\",\"arguments\":{\"message\":\"hi\"}";
+        assertEquals(List.of(
+                "{\"type\":\"item.started\",\"item\":{\"id\":\"item_0\"," + item + ",\"result\":null,\"error\":null,\"status\":\"in_progress\"}}",
+                "{\"type\":\"item.completed\",\"item\":{\"id\":\"item_0\"," + item + ",\"result\":{\"content\":[{\"type\":\"text\","
+                        + "\"text\":\"Echo: hi\"}],\"structured_content\":{\"n\":1}},\"error\":null,\"status\":\"completed\"}}",
+                "{\"type\":\"item.started\",\"item\":{\"id\":\"item_1\"," + item + ",\"result\":null,\"error\":null,\"status\":\"in_progress\"}}",
+                "{\"type\":\"item.completed\",\"item\":{\"id\":\"item_1\"," + item + ",\"result\":{\"content\":[{\"type\":\"text\","
+                        + "\"text\":\"no\"}],\"structured_content\":null},\"error\":null,\"status\":\"failed\"}}",
+                "{\"type\":\"item.started\",\"item\":{\"id\":\"item_2\"," + item + ",\"result\":null,\"error\":null,\"status\":\"in_progress\"}}",
+                "{\"type\":\"item.completed\",\"item\":{\"id\":\"item_2\"," + item + ",\"result\":null,\"error\":{\"message\":"
+                        + "\"MCP server 'everything' exited with code 7\"},\"status\":\"failed\"}}"), lines);
+    }
+
+    @Test
     void anErrorThenAnAbortIsErrorAndTurnFailedWithTheMessage() {
         List<String> lines = map(new EventMsg.TaskStarted(), new EventMsg.Error("model said no"),
                 new EventMsg.TurnAborted("error"));

@@ -101,6 +101,35 @@ class McpAgentEndToEndTest {
         }
     }
 
+    /** `exec --json` (today's Codex schema): the call is an mcp_tool_call item, started then completed. */
+    @Test
+    void execJson_printsTheCallAsAnMcpToolCallItem() throws Exception {
+        Files.writeString(home.resolve("config.toml"), "[mcp_servers.everything]\n"
+                + toml(NpmTools.nodeScript("@modelcontextprotocol/server-everything/dist/index.js", "stdio")));
+        try (FakeModelServer model = new FakeModelServer(List.of(
+                FakeModelServer.sse(FakeModelServer.toolCalls("r1", List.of(
+                        mcpCall("c1", "everything__echo", new JsonObject().put("message", "via mcp"))))),
+                FakeModelServer.sse(FakeModelServer.textResponse("r2", "echoed"))))) {
+            CodexProcess.Result r = CodexProcess.run(work, env(model), null, "exec", "--json", "say it through mcp");
+            assertEquals(0, r.exitCode(), r.stderr());
+            List<JsonObject> items = r.stdoutLines().stream().map(JsonObject::new)
+                    .filter(e -> e.getJsonObject("item") != null
+                            && "mcp_tool_call".equals(e.getJsonObject("item").getString("type"))).toList();
+            assertEquals(List.of("item.started", "item.completed"), items.stream().map(e -> e.getString("type")).toList(),
+                    r.stdout());
+            JsonObject started = items.get(0).getJsonObject("item");
+            JsonObject done = items.get(1).getJsonObject("item");
+            assertEquals(started.getString("id"), done.getString("id"));
+            assertEquals("everything", done.getString("server"));
+            assertEquals("echo", done.getString("tool"));
+            assertEquals(new JsonObject().put("message", "via mcp"), done.getJsonObject("arguments"));
+            assertEquals("in_progress", started.getString("status"));
+            assertEquals("completed", done.getString("status"), done.encode());
+            assertEquals("Echo: via mcp", done.getJsonObject("result").getJsonArray("content").getJsonObject(0).getString("text"));
+            assertTrue(done.containsKey("error") && done.getValue("error") == null, done.encode());
+        }
+    }
+
     @Test
     void aServerThatCrashesMidCall_givesTheModelAnError_andTheTurnEnds() throws Exception {
         Path script = tmp.resolve("crasher.mjs");

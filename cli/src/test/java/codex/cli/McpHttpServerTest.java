@@ -167,6 +167,37 @@ class McpHttpServerTest {
     }
 
     @Test
+    void cancellingTheRequest_interruptsTheTurn() throws Exception {
+        FakeModelServer.Reply hang = (resp, wire) -> {
+            resp.setChunked(true).putHeader("content-type", "text/event-stream");
+            resp.write("event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"id\":\"r\"}}\n\n");
+            // and never completes
+        };
+        try (FakeModelServer model = new FakeModelServer(List.of(hang));
+             ServeProcess serve = serve(model, null)) {
+            Path work = Files.createDirectories(tmp.resolve("repo"));
+            Map<String, Object> call = Map.of("name", "codex", "cancelOn", "task_started",
+                    "arguments", Map.of("prompt", "take forever", "approval-policy", "never", "cwd", work.toString()));
+            JsonNode out = tsClient(serve, TOKEN, Map.of("calls", List.of(call)));
+            assertTrue(out.at("/results/0/error").asText().contains("test cancels"), out.get("results").toString());
+            // the cancel reaches the server as a POST of notifications/cancelled; the turn ends interrupted.
+            // The request's stream is gone by then, so the event is read from the session's SSE
+            String sessionId = out.get("events").get(0).get("session_id").asText();
+            java.util.concurrent.BlockingQueue<io.vertx.core.json.JsonObject> events = serve.follow(sessionId, TOKEN, null);
+            io.vertx.core.json.JsonObject aborted = null;
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (aborted == null && System.currentTimeMillis() < deadline) {
+                io.vertx.core.json.JsonObject e = events.poll(1, TimeUnit.SECONDS);
+                if (e != null && "turn_aborted".equals(e.getJsonObject("msg").getString("type"))) {
+                    aborted = e;
+                }
+            }
+            assertTrue(aborted != null, "no turn_aborted after the cancel");
+            assertEquals("interrupted", aborted.getJsonObject("msg").getString("reason"), aborted.encode());
+        }
+    }
+
+    @Test
     void theDoorsStayShut_token_identity_origin_host_andTheCeiling() throws Exception {
         String config = """
                 [[gateway.tokens]]

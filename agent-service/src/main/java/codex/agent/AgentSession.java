@@ -67,7 +67,7 @@ public final class AgentSession implements SessionContext {
     private long seq;
     private Turn current;
 
-    private record PendingInput(String submissionId, String text) { }
+    private record PendingInput(String submissionId, String text, List<String> images) { }
 
     public AgentSession(String sessionId, SessionConfig config, ModelClient model, SandboxGateway sandbox,
                         EventSink sink, Hooks hooks, Map<String, String> env, ResumeState resume) {
@@ -151,10 +151,18 @@ public final class AgentSession implements SessionContext {
         Op op = submission.op();
         if (op instanceof Op.UserInput input) {
             String text = input.joinedText();
+            List<String> images = input.imageUrls();
+            for (String image : images) {
+                String refusal = Prompts.refusedImage(image);
+                if (refusal != null) {
+                    emit(null, submission.id(), new EventMsg.Error("input not taken: " + refusal));
+                    return;
+                }
+            }
             if (current == null) {
-                startTurn(submission.id(), text);
+                startTurn(submission.id(), text, images);
             } else {
-                queued.addLast(new PendingInput(submission.id(), text));
+                queued.addLast(new PendingInput(submission.id(), text, images));
             }
         } else if (op instanceof Op.Interrupt) {
             interrupt();
@@ -250,15 +258,15 @@ public final class AgentSession implements SessionContext {
         waiting.forEach(p -> p.answer().tryFail("interrupted"));
     }
 
-    private void startTurn(String submissionId, String text) {
+    private void startTurn(String submissionId, String text, List<String> images) {
         Turn turn = new Turn(submissionId);
         current = turn;
-        loop.run(turn, text).onComplete(ar -> {
+        loop.run(turn, text, images).onComplete(ar -> {
             current = null;
             hooks.checkpoint();
             PendingInput next = queued.pollFirst();
             if (next != null) {
-                startTurn(next.submissionId(), next.text());
+                startTurn(next.submissionId(), next.text(), next.images());
             }
         });
     }

@@ -21,8 +21,29 @@ public final class Prompts {
     }
 
     public static JsonObject userMessage(String text) {
-        return new JsonObject().put("type", "message").put("role", "user")
-                .put("content", new JsonArray().add(new JsonObject().put("type", "input_text").put("text", text)));
+        return userMessage(text, java.util.List.of());
+    }
+
+    /** The user's text and images as one Responses message (images after the text, as Codex sends them). */
+    public static JsonObject userMessage(String text, java.util.List<String> imageUrls) {
+        JsonArray content = new JsonArray().add(new JsonObject().put("type", "input_text").put("text", text));
+        for (String url : imageUrls) {
+            content.add(new JsonObject().put("type", "input_image").put("image_url", url));
+        }
+        return new JsonObject().put("type", "message").put("role", "user").put("content", content);
+    }
+
+    /** Why an image URL is not sent to the model, or null when it may be: data:image/… or http(s) only. */
+    public static String refusedImage(String url) {
+        String u = url == null ? "" : url.trim();
+        if (u.startsWith("data:image/") && u.contains(";base64,")) {
+            return null;
+        }
+        if (u.startsWith("https://") || u.startsWith("http://")) {
+            return null;
+        }
+        return "an image must be a data:image/...;base64, URL or an http(s) URL (got "
+                + (u.length() > 40 ? u.substring(0, 40) + "…" : u) + ")";
     }
 
     /** AGENTS.md and config instructions, wrapped as the seed does so the model knows where they came from. */

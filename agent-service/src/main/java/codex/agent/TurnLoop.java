@@ -59,10 +59,15 @@ final class TurnLoop {
 
     /** Runs the turn to its end; the returned future always succeeds, after the closing events. */
     Future<Void> run(Turn turn, String text) {
+        return run(turn, text, List.of());
+    }
+
+    /** @param images the input's image URLs, sent to the model with the text */
+    Future<Void> run(Turn turn, String text, List<String> images) {
         turn.inputs.add(text);
         session.emit(turn, new EventMsg.TaskStarted());
         session.emit(turn, new EventMsg.UserMessage(text));
-        session.addToHistory(Prompts.userMessage(text));
+        session.addToHistory(Prompts.userMessage(text, images));
         // the first turn waits for the MCP servers to start (each bounded by its startup timeout)
         return mcp.get().ready().compose(v -> step(turn)).transform(ar -> {
             if (ar.succeeded()) {

@@ -73,6 +73,28 @@ class AgentSessionTest {
     }
 
     @Test
+    void imagesGoToTheModelWithTheTextAndALocalFileUrlIsRefused() {
+        model.then(response(message("a pixel")));
+        AgentSession s = session(ApprovalPolicy.NEVER);
+        String png = "data:image/png;base64,iVBORw0KGgo=";
+        s.submit(new codex.protocol.Submission("u1", new codex.protocol.Submission.Op.UserInput(List.of(
+                new codex.protocol.Submission.InputItem("text", "what is it"),
+                codex.protocol.Submission.InputItem.image(png)))));
+        io.vertx.core.json.JsonObject asked = model.requests.get(0).input().get(model.requests.get(0).input().size() - 1);
+        assertEquals("what is it", asked.getJsonArray("content").getJsonObject(0).getString("text"));
+        assertEquals(new io.vertx.core.json.JsonObject().put("type", "input_image").put("image_url", png),
+                asked.getJsonArray("content").getJsonObject(1));
+        assertEquals("what is it", events.last(EventMsg.UserMessage.class).message(), "the turn's prompt, for every client");
+
+        s.submit(new codex.protocol.Submission("u2", new codex.protocol.Submission.Op.UserInput(List.of(
+                new codex.protocol.Submission.InputItem("text", "and this"),
+                codex.protocol.Submission.InputItem.image("file:///etc/shadow")))));
+        assertEquals(1, model.requests.size(), "a file URL would have the model's client read the agent's disk");
+        assertTrue(events.last(EventMsg.Error.class).message().contains("data:image/...;base64, URL or an http(s) URL"),
+                events.last(EventMsg.Error.class).message());
+    }
+
+    @Test
     void parallelToolCallsOfOneResponseAllRunBeforeTheModelIsAskedAgain() {
         model.then(response(shell("c1", "ls"), shell("c2", "cat", "README.md"))).then(response(message("seen both")));
         sandbox.thenExit(0, "a b").thenExit(0, "# readme");

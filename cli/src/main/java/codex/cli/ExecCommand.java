@@ -62,9 +62,12 @@ public final class ExecCommand implements Callable<Integer> {
             description = "No sandbox at all (danger-full-access). Only inside a machine that is itself a sandbox.")
     boolean yolo;
 
-    @Option(scope = CommandLine.ScopeType.INHERIT, names = {"-i", "--image"}, paramLabel = "FILE", hidden = true,
-            description = "Not supported yet: images are not sent to the model.")
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = {"-i", "--image"}, paramLabel = "FILE", split = ",",
+            description = "Attach an image (PNG, JPEG, GIF or WebP, up to 20 MiB) to the prompt (repeatable, or comma-separated).")
     List<Path> images = new ArrayList<>();
+
+    /** The images as data: URLs, read before the session opens. */
+    private List<String> imageUrls = List.of();
 
     /** For the header: the sandbox mode and where it came from. */
     private String sandboxSummary = "";
@@ -111,10 +114,6 @@ public final class ExecCommand implements Callable<Integer> {
     }
 
     private int executePrestarted(String promptArg, String resumeId, boolean resumeLast) {
-        if (!images.isEmpty()) {
-            System.err.println(SessionSetup.IMAGES_NOT_SUPPORTED);
-            return 2;
-        }
         if (jsonFormat != null && JsonFormat.parse(jsonFormat) == null) {
             System.err.println("error: unknown --json format '" + jsonFormat + "'; valid formats are: codex (the default), seed");
             return 2;
@@ -123,6 +122,12 @@ public final class ExecCommand implements Callable<Integer> {
         LocalSession.useClient(LocalSession.EXEC_CLIENT);
         PrintStream out = System.out;
         PrintStream err = System.err;
+        try { // relative to where the user typed the command, as a shell would take it
+            imageUrls = ImageInputs.dataUrls(images, Path.of("").toAbsolutePath());
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        }
         SessionSetup.Result setup = SessionSetup.prepare(new SessionSetup.Options(cd, skipGitRepoCheck, overrides,
                 profile, model, sandboxPermissions, fullAuto, ApprovalPolicy.NEVER, "codex exec", addDirs, yolo), environment, err, json);
         if (setup.exitCode() != 0) {
@@ -151,6 +156,12 @@ public final class ExecCommand implements Callable<Integer> {
         showReasoning = !setup.config().hideAgentReasoning();
         sandboxSummary = SessionSetup.sandboxSummary(setup.config());
         return run(setup.session(), task, out, err, sessionToResume);
+    }
+
+    private Submission.Op.UserInput userInput(String task) {
+        List<Submission.InputItem> items = new ArrayList<>(List.of(new Submission.InputItem("text", task)));
+        imageUrls.forEach(url -> items.add(Submission.InputItem.image(url)));
+        return new Submission.Op.UserInput(items);
     }
 
     private String readPrompt(String prompt) throws IOException {
@@ -211,7 +222,7 @@ public final class ExecCommand implements Callable<Integer> {
                     human.print(event);
                 }
                 onEvent(event, exit, msg -> state.lastMessage = msg, e -> state.error = e);
-            }).compose(id -> local.submit(new Submission("exec-1", Submission.Op.UserInput.text(task))))
+            }).compose(id -> local.submit(new Submission("exec-1", userInput(task))))
                     .onFailure(e -> {
                         state.error = e.getMessage();
                         exit.complete(1);

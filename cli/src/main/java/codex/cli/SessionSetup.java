@@ -38,8 +38,8 @@ final class SessionSetup {
         }
     }
 
-    static final String IMAGES_NOT_SUPPORTED = "error: -i/--image is not supported by codex-vertx yet (images are not "
-            + "sent to the model): describe the image in the prompt, or point the agent at the file's path";
+    static final String IMAGES_NOT_SUPPORTED = "error: the interactive client does not attach images yet: use "
+            + "codex exec -i FILE \"PROMPT\", or point the agent at the file's path";
 
     /** Printed before a session without sandbox and approvals: impossible to miss. */
     static final String YOLO_BANNER = String.join("\n",

@@ -176,11 +176,38 @@ class CodexCompatCliTest {
             assertTrue(r.stderr().contains("NO SANDBOX, NO APPROVALS"), r.stderr());
             assertTrue(Files.exists(outside.resolve("f.txt")));
         }
-        var image = CodexProcess.run(work, env(null), null, "exec", "-i", "shot.png", "what is this");
-        assertEquals(2, image.exitCode());
-        assertTrue(image.stderr().contains("-i/--image is not supported by codex-vertx yet"), image.stderr());
+        var missing = CodexProcess.run(work, env(null), null, "exec", "-i", "shot.png", "what is this");
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.stderr().contains("--image shot.png: no such file"), missing.stderr());
+        Files.writeString(work.resolve("notes.txt"), "not an image");
+        var notImage = CodexProcess.run(work, env(null), null, "exec", "-i", "notes.txt", "what is this");
+        assertEquals(2, notImage.exitCode());
+        assertTrue(notImage.stderr().contains("not a PNG, JPEG, GIF or WebP"), notImage.stderr());
         var bad = CodexProcess.run(work, env(null), null, "exec", "-s", "sometimes", "hi");
         assertEquals(2, bad.exitCode());
         assertTrue(bad.stderr().contains("or a sandbox mode: read-only, workspace-write, danger-full-access"), bad.stderr());
+    }
+
+    @Test
+    void imagesGoToTheModelWithThePrompt() throws Exception {
+        byte[] png = java.util.Base64.getDecoder().decode(
+                "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
+        Files.write(work.resolve("dot.png"), png);
+        Files.write(work.resolve("two.jpg"), new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
+        try (var server = new FakeModelServer(List.of(sse(textResponse("r1", "a single pixel"))))) {
+            Map<String, String> env = env(server);
+            env.put("OPENAI_API_KEY", "test-key");
+            var r = CodexProcess.run(work, env, null, "exec", "-i", "dot.png,two.jpg", "what is this");
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertTrue(r.stdout().contains("a single pixel"), r.stdout());
+            io.vertx.core.json.JsonArray input = server.requests().get(0).getJsonArray("input");
+            io.vertx.core.json.JsonObject last = input.getJsonObject(input.size() - 1);
+            io.vertx.core.json.JsonArray content = last.getJsonArray("content");
+            assertEquals("what is this", content.getJsonObject(0).getString("text"));
+            assertEquals("data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(png),
+                    content.getJsonObject(1).getString("image_url"));
+            assertEquals("input_image", content.getJsonObject(1).getString("type"));
+            assertEquals("data:image/jpeg;base64,/9j/", content.getJsonObject(2).getString("image_url"));
+        }
     }
 }

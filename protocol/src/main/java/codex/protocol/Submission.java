@@ -41,6 +41,12 @@ public record Submission(String id, Op op) {
                 }
                 return sb.toString();
             }
+
+            /** The image items' URLs, in order (data: URLs as the CLI sends them, or http(s) URLs). */
+            public List<String> imageUrls() {
+                return items.stream().filter(i -> "image".equals(i.type()) && i.imageUrl() != null)
+                        .map(InputItem::imageUrl).toList();
+            }
         }
 
         /** Stops the running turn: the running command is killed, a waiting approval is cancelled. */
@@ -71,6 +77,18 @@ public record Submission(String id, Op op) {
         record Shutdown() implements Op { }
     }
 
-    /** One piece of user input. Only {@code text} exists today. */
-    public record InputItem(String type, String text) { }
+    /**
+     * One piece of user input: {@code {"type":"text","text"}} or {@code {"type":"image","image_url"}}
+     * (a {@code data:image/...;base64,} URL, as {@code codex exec -i FILE} sends it, or an http(s)
+     * URL the model fetches). Other types are kept but not sent to the model.
+     */
+    public record InputItem(String type, String text, String imageUrl) {
+        public InputItem(String type, String text) {
+            this(type, text, null);
+        }
+
+        public static InputItem image(String imageUrl) {
+            return new InputItem("image", null, imageUrl);
+        }
+    }
 }

@@ -55,6 +55,8 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
     static final int BODY_LIMIT = 4 * 1024 * 1024;
     static final long KEEP_ALIVE_MS = 15_000;
     static final long IDLE_SESSION_MS = 60 * 60 * 1000;
+    /** Beyond this many MCP sessions of one principal, its least recently used idle one is ended. */
+    static final int SESSIONS_PER_PRINCIPAL = 32;
     private static final Logger LOG = Logger.getLogger(StreamableHttpTransport.class.getName());
 
     private final Vertx vertx;
@@ -234,6 +236,11 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
             fail(response, 400, -32602, "Invalid params of initialize");
             return;
         }
+        if (!makeRoomFor(principal)) {
+            fail(response, 429, -32000, "too many MCP sessions with requests in flight for this identity ("
+                    + SESSIONS_PER_PRINCIPAL + "); end one with DELETE");
+            return;
+        }
         Context context = Vertx.currentContext();
         Mono.defer(() -> {
             McpStreamableServerSession.McpStreamableServerSessionInit started = factory.startSession(init);
@@ -334,6 +341,27 @@ public final class StreamableHttpTransport implements McpStreamableServerTranspo
         }
         session.lastUsed = System.currentTimeMillis();
         return session;
+    }
+
+    /**
+     * Clients often never DELETE their sessions: at {@link #SESSIONS_PER_PRINCIPAL}, the principal's
+     * least recently used session without an open stream is ended. False when all of them are busy.
+     */
+    private boolean makeRoomFor(Object principal) {
+        List<Map.Entry<String, Session>> own = sessions.entrySet().stream()
+                .filter(e -> Objects.equals(e.getValue().principal, principal)).toList();
+        if (own.size() < SESSIONS_PER_PRINCIPAL) {
+            return true;
+        }
+        var idle = own.stream().filter(e -> e.getValue().openStreams.get() == 0)
+                .min(java.util.Comparator.comparingLong(e -> e.getValue().lastUsed)).orElse(null);
+        if (idle == null) {
+            return false;
+        }
+        if (sessions.remove(idle.getKey(), idle.getValue())) {
+            idle.getValue().sdk.closeGracefully().subscribeOn(sdk).subscribe(null, err -> { });
+        }
+        return true;
     }
 
     private void dropIdleSessions() {

@@ -194,6 +194,21 @@ class StreamableHttpTransportTest {
     }
 
     @Test
+    void aPrincipalsOldestIdleSession_makesRoomForItsNewest_othersUntouched() throws Exception {
+        String alices = initialize("alice");
+        List<String> carols = new ArrayList<>();
+        for (int i = 0; i <= StreamableHttpTransport.SESSIONS_PER_PRINCIPAL; i++) {
+            carols.add(initialize("carol"));
+        }
+        String list = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
+        assertEquals(404, post("carol", carols.get(0), list).statusCode());
+        assertEquals(200, post("carol", carols.get(1), list).statusCode());
+        assertEquals(200, post("carol", carols.get(carols.size() - 1), list).statusCode());
+        assertEquals(200, post("alice", alices, list).statusCode());
+        assertEquals(StreamableHttpTransport.SESSIONS_PER_PRINCIPAL + 1, mcp.httpSessionCount());
+    }
+
+    @Test
     void malformedRequests_getTheStatusTheSpecSays_withAJsonRpcError() throws Exception {
         String session = initialize("alice");
         String list = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";

@@ -44,11 +44,25 @@ final class UnsupportedCommands {
     private UnsupportedCommands() {
     }
 
+    /** Subcommands of {@code codex mcp} that today's Codex has and we do not (OAuth for MCP servers). */
+    static final Map<String, String> MCP_HINTS = Map.of(
+            "login", "a bearer token from the environment: codex mcp add NAME --url URL --bearer-token-env-var VAR"
+                    + " (OAuth login to MCP servers is not offered)",
+            "logout", "remove the server or its bearer_token_env_var (OAuth login to MCP servers is not offered)");
+
     /** Adds every name that {@code codex} does not already answer to. */
     static void register(CommandLine codex) {
         for (Map.Entry<String, String> e : HINTS.entrySet()) {
             if (!codex.getSubcommands().containsKey(e.getKey())) {
                 codex.addSubcommand(e.getKey(), new CommandLine(new Unsupported(e.getKey(), e.getValue())));
+            }
+        }
+        CommandLine mcp = codex.getSubcommands().get("mcp");
+        if (mcp != null) {
+            for (Map.Entry<String, String> e : MCP_HINTS.entrySet()) {
+                if (!mcp.getSubcommands().containsKey(e.getKey())) {
+                    mcp.addSubcommand(e.getKey(), new CommandLine(new Unsupported("mcp " + e.getKey(), e.getValue())));
+                }
             }
         }
     }
@@ -69,7 +83,8 @@ final class UnsupportedCommands {
         @Override
         public Integer call() {
             System.err.println("error: 'codex " + name + "' is not supported by codex-vertx: use " + hint
-                    + ". (To send a task that starts with this word, quote it: codex \"" + name + " ...\".)");
+                    + (name.contains(" ") ? "." : ". (To send a task that starts with this word, quote it: codex \""
+                    + name + " ...\".)"));
             return 2;
         }
     }

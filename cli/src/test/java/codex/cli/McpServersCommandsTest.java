@@ -103,6 +103,10 @@ class McpServersCommandsTest {
         Run empty = ours(home, "mcp", "list");
         assertEquals("No MCP servers configured yet. Try `codex mcp add my-tool -- my-command`.\n", empty.out());
         assertEquals("[]\n", ours(home, "mcp", "list", "--json").out());
+        Run login = ours(home, "mcp", "login", "web");
+        assertEquals(2, login.code());
+        assertTrue(login.err().startsWith("error: 'codex mcp login' is not supported by codex-vertx: use a bearer token"),
+                login.err());
         Files.writeString(home.resolve("config.toml"), USERS);
         List<Run> runs = runAll(args -> {
             try {

@@ -125,6 +125,14 @@ class McpHttpServerTest {
             assertEquals(List.of("The repo is empty.", "Still empty, as I said."), progress);
             assertEquals("resp_1", model.requests().get(1).getString("previous_response_id"));
 
+            // our own client (the Java SDK's HTTP transport) on the same endpoint, with the token from the environment
+            CodexProcess.Result listed2 = CodexProcess.run(tmp, Map.of("SERVE_TOKEN", TOKEN), null,
+                    "mcp-client", "--url", mcpUrl(serve), "--bearer-token-env-var", "SERVE_TOKEN");
+            assertEquals(0, listed2.exitCode(), listed2.stderr());
+            JsonNode tools = JSON.readTree(listed2.stdout()).get("tools");
+            assertEquals("codex", tools.get(0).get("name").asText(), listed2.stdout());
+            assertEquals("codex-reply", tools.get(1).get("name").asText(), listed2.stdout());
+
             // the session is the caller's, like any session made over the API
             HttpResponse<String> listed = serve.get("/sessions", TOKEN);
             assertTrue(listed.body().contains(sessionId), listed.body());

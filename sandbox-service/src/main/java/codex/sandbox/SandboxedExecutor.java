@@ -433,6 +433,15 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
                 for (Path p : policy.readOnlyRoots(program)) {
                     rules.add(new Landlock.Rule(p, Landlock.READ));
                 }
+                if (!policy.fullRead()) {
+                    for (Path p : request.readablePaths()) {
+                        try {
+                            rules.add(new Landlock.Rule(p.toRealPath(), Landlock.READ));
+                        } catch (java.io.IOException e) {
+                            // gone: nothing to grant
+                        }
+                    }
+                }
                 for (Path p : SandboxPolicy.WRITABLE_DEVICES) {
                     rules.add(new Landlock.Rule(p, Landlock.READ_FILE | Landlock.WRITE_FILE | Landlock.TRUNCATE
                             | Landlock.IOCTL_DEV));

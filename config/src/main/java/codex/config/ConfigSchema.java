@@ -47,6 +47,8 @@ final class ConfigSchema {
         SANDBOX_TABLE("a table, e.g. [sandbox] with max_processes = 1024 and max_memory_mb = 4096"),
         /** The agent's notification delivery, read by {@link NotifierSettings}. */
         NOTIFIER_TABLE("a table, e.g. [notifier] with redelivery_window_seconds = 600"),
+        /** Today's Codex feature switches, read by {@link FeatureSettings}; the ones this build lacks are unknown keys. */
+        FEATURES_TABLE("a table, e.g. [features] with shell_snapshot = false"),
         NON_NEGATIVE_NUMBER("a non-negative number of seconds, e.g. 10 or 2.5"),
         MCP_SERVERS_TABLE("a table of MCP server tables, e.g. [mcp_servers.NAME] with command = \"npx\"");
 
@@ -64,6 +66,7 @@ final class ConfigSchema {
     static final Map<String, Kind> HISTORY_KEYS = new LinkedHashMap<>();
     static final Map<String, Kind> MCP_SERVER_KEYS = new LinkedHashMap<>();
     static final Map<String, Kind> WORKSPACE_WRITE_KEYS = new LinkedHashMap<>();
+    static final Map<String, Kind> FEATURE_KEYS = new LinkedHashMap<>();
 
     static {
         PROFILE_KEYS.put("model", Kind.STRING);
@@ -90,6 +93,8 @@ final class ConfigSchema {
         TOP_KEYS.put("gateway", Kind.GATEWAY_TABLE);
         TOP_KEYS.put("sandbox", Kind.SANDBOX_TABLE);
         TOP_KEYS.put("notifier", Kind.NOTIFIER_TABLE);
+        TOP_KEYS.put("features", Kind.FEATURES_TABLE);
+        FEATURE_KEYS.put("shell_snapshot", Kind.BOOLEAN);
         TOP_KEYS.put("mcp_servers", Kind.MCP_SERVERS_TABLE);
 
         MCP_SERVER_KEYS.put("command", Kind.STRING);
@@ -158,6 +163,8 @@ final class ConfigSchema {
                         validateTable(table(p.getValue(), key + "." + p.getKey(), kind, source),
                                 key + "." + p.getKey() + ".", PROFILE_KEYS, source, unknownKeys));
                 case GATEWAY_TABLE, SANDBOX_TABLE, NOTIFIER_TABLE -> table(value, key, kind, source);
+                case FEATURES_TABLE -> validateTable(table(value, key, kind, source), key + ".", FEATURE_KEYS, source,
+                        unknownKeys);
                 case MCP_SERVERS_TABLE -> table(value, key, kind, source).properties().forEach(p ->
                         validateTable(table(p.getValue(), key + "." + p.getKey(), kind, source),
                                 key + "." + p.getKey() + ".", MCP_SERVER_KEYS, source, unknownKeys));
@@ -209,7 +216,7 @@ final class ConfigSchema {
                 yield SandboxPermission.parseAll(names);
             }
             case HISTORY_TABLE, PROVIDERS_TABLE, PROFILES_TABLE, GATEWAY_TABLE, SANDBOX_TABLE, NOTIFIER_TABLE,
-                    WORKSPACE_WRITE_TABLE, MCP_SERVERS_TABLE ->
+                    WORKSPACE_WRITE_TABLE, MCP_SERVERS_TABLE, FEATURES_TABLE ->
                     table(value, key, kind, source);
         };
     }

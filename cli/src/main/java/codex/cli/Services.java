@@ -87,7 +87,8 @@ public final class Services {
             if (services.contains(service)) {
                 chain = chain.compose(id -> vertx.deployVerticle(switch (service) {
                     // [sandbox] is read on the verticle's worker, with the executor (file I/O off the event loop)
-                    case SANDBOX -> new SandboxVerticle(() -> new SandboxedExecutor(sandboxLimits(env)));
+                    case SANDBOX -> new SandboxVerticle(() -> new SandboxedExecutor(sandboxLimits(env)),
+                            () -> shellSnapshots(env));
                     case NOTIFIER -> new NotifierVerticle(notifyProgram, client);
                     case AGENT -> new AgentVerticle(env);
                     // sessions it did not create itself (after a restart) are replayed from this home's logs
@@ -97,6 +98,14 @@ public final class Services {
             }
         }
         return chain.mapEmpty();
+    }
+
+    /** {@code [features] shell_snapshot} from this environment's config.toml; files under {@code $CODEX_HOME/shell_snapshots}. */
+    public static codex.sandbox.ShellSnapshots.Settings shellSnapshots(Map<String, String> env) {
+        java.nio.file.Path codexHome = codex.config.ConfigLoader.resolveCodexHome(
+                codex.config.ConfigOptions.defaults().withEnv(env));
+        return new codex.sandbox.ShellSnapshots.Settings(codex.config.FeatureSettings.read(codexHome).shellSnapshot(),
+                codexHome.resolve("shell_snapshots"));
     }
 
     /** The per-command limits from {@code [sandbox]} in this environment's config.toml (defaults when unset). */

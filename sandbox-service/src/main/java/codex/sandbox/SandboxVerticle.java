@@ -39,7 +39,7 @@ public class SandboxVerticle extends VerticleBase {
     private final java.util.Set<String> starting = new java.util.HashSet<>();
     private final java.util.Set<String> cancelledWhileStartingIds = new java.util.HashSet<>();
     private CommandExecutor executor;
-    private final boolean shellSnapshots;
+    private final Supplier<ShellSnapshots.Settings> snapshotSettings;
     private ShellSnapshots snapshots;
 
     public SandboxVerticle() {
@@ -47,23 +47,34 @@ public class SandboxVerticle extends VerticleBase {
     }
 
     public SandboxVerticle(Supplier<CommandExecutor> executorFactory) {
-        this(executorFactory, ShellSnapshots.enabledBy(System.getenv()));
+        this(executorFactory, () -> ShellSnapshots.Settings.defaults(System.getenv()));
     }
 
-    /** @param shellSnapshots run {@code bash -lc} / {@code zsh -lc} commands with a {@link ShellSnapshots shell snapshot} */
+    /** @param shellSnapshots false: every command runs exactly as asked (no {@link ShellSnapshots shell snapshot}) */
     public SandboxVerticle(Supplier<CommandExecutor> executorFactory, boolean shellSnapshots) {
+        this(executorFactory, () -> new ShellSnapshots.Settings(shellSnapshots,
+                ShellSnapshots.Settings.defaults(System.getenv()).directory()));
+    }
+
+    /**
+     * @param snapshotSettings whether and where {@code bash -lc} / {@code zsh -lc} commands run with a
+     *                         {@link ShellSnapshots shell snapshot}; called on a worker (it may read config.toml)
+     */
+    public SandboxVerticle(Supplier<CommandExecutor> executorFactory, Supplier<ShellSnapshots.Settings> snapshotSettings) {
         this.executorFactory = executorFactory;
-        this.shellSnapshots = shellSnapshots;
+        this.snapshotSettings = snapshotSettings;
     }
 
     @Override
     public Future<?> start() {
         // loading JNA and probing the kernel (a throwaway restricted thread) is blocking work
-        return vertx.executeBlocking(executorFactory::get).compose(created -> {
+        return vertx.executeBlocking(() -> {
+            CommandExecutor created = executorFactory.get();
+            ShellSnapshots.Settings settings = snapshotSettings.get();
             executor = created;
-            snapshots = new ShellSnapshots(r -> created.start(r, OutputListener.NONE).result().join(), shellSnapshots);
-            return registerConsumers();
-        });
+            snapshots = new ShellSnapshots(r -> created.start(r, OutputListener.NONE).result().join(), settings);
+            return created;
+        }).compose(created -> registerConsumers());
     }
 
     private Future<?> registerConsumers() {
@@ -199,6 +210,10 @@ public class SandboxVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         running.values().forEach(ExecHandle::cancel);
-        return Future.succeededFuture();
+        ShellSnapshots own = snapshots;
+        return own == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+            own.close(); // deletes this service's snapshot files
+            return null;
+        });
     }
 }

@@ -1,9 +1,18 @@
 package codex.sandbox;
 
+import codex.protocol.SandboxPermission;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,66 +24,98 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * The shell snapshot: {@code bash -lc SCRIPT} sources the user's whole login profile on every command
  * (~100 ms with a real profile, against ~2 ms for {@code bash -c}). Instead, the first login command
- * of a session runs the login shell once, in the sandbox, and records what the profile set up: the
- * environment and, for bash and zsh, functions, aliases, options, traps and umask. Each later
- * {@code bash -lc SCRIPT} / {@code zsh -lc SCRIPT} then runs as {@code bash -c PRELUDE SCRIPT} with
- * the recorded environment, the prelude recreating the rest.
+ * per shell, environment, sandbox and profile runs the login shell once, in the sandbox, and records
+ * what the profile set up: the environment and, for bash and zsh, functions, aliases, traps, umask and
+ * options. Each later command then runs with the recorded environment, its script and arguments
+ * untouched, in a shell that reads a snapshot file instead of the profile:
+ * <ul>
+ *   <li>{@code bash -lc SCRIPT} as {@code bash --noprofile -lc SCRIPT} with {@code BASH_ENV} naming the
+ *       file: still a login shell (so {@code shopt login_shell} and {@code ~/.bash_logout} on {@code exit}
+ *       are as before), but no profile is read, and a non-interactive bash reads {@code BASH_ENV} before
+ *       the script;</li>
+ *   <li>{@code zsh -lc SCRIPT} as {@code zsh -c SCRIPT} with {@code ZDOTDIR} naming the file's folder:
+ *       zsh reads {@code /etc/zsh/zshenv}, then our {@code .zshenv}, then runs the script.</li>
+ * </ul>
+ * The file puts {@code BASH_ENV} / {@code ZDOTDIR} back as the login shell had them, so children see
+ * nothing of it. Aliases are defined before the script is read, and line numbers, {@code $0},
+ * {@code $LINENO}, {@code BASH_EXECUTION_STRING}, stdin and exit codes are the login shell's.
  *
- * <p>A snapshot is keyed by shell, environment and the profile files' stamps (path, size, mtime), so
- * editing {@code ~/.bashrc} makes the next command take a fresh one. When the profile misbehaves
- * during the capture (non-zero exit, output of its own, a timeout, missing tools), commands run as the
- * plain login shell, as without a snapshot, and a note is logged once. The snapshot lives in memory
- * only: it is never written to disk. It is taken with the already-filtered environment, so a secret
- * our environment had stays out of it; what the profile exports itself the command sees, as it would
- * under the login shell.
+ * <p>A snapshot is keyed by shell, environment, permissions and the profile files' stamps (path, size,
+ * mtime), so editing {@code ~/.bashrc} makes the next command take a fresh one. When the profile
+ * misbehaves during the capture (non-zero exit, output of its own, a timeout), commands run as the plain
+ * login shell, as without a snapshot, and a note is logged once. It is taken with the already-filtered
+ * environment, so a secret our environment had stays out of it; what the profile exports itself the
+ * command sees, as it would under the login shell.
  *
- * <p>Known differences from a login shell: {@code shopt login_shell} is off, {@code $0} is the shell,
- * non-exported shell variables the profile sets are not carried over, and a {@code cd} in the profile
- * is not repeated.
+ * <p>The files live in a directory of this service's own ({@code DIR/<pid>-<random>/}, mode 0700, files
+ * 0600), each checked against the copy in memory before every command that uses it and rewritten when it
+ * differs. A command is granted read access to its own snapshot only. A sandboxed command that could
+ * write into the directory (one of its writable roots covers it, or it has disk-full-write-access
+ * without the network) turns snapshots off for the rest of the service's life before it starts, and the
+ * files are deleted. The directory goes on {@link #close()}; directories of processes that are gone are
+ * removed when a new one is made.
+ *
+ * <p>Known differences from a login shell: zsh's {@code login} option is off, non-exported shell
+ * variables the profile sets are not carried over, a {@code cd} in the profile is not repeated, and files
+ * the profile sources are not watched for changes.
  */
-public final class ShellSnapshots {
+public final class ShellSnapshots implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ShellSnapshots.class.getName());
-    /** The environment variable that turns snapshots off ({@code 0}, {@code false}, {@code off}, {@code no}). */
-    public static final String SWITCH_VARIABLE = "CODEX_SHELL_SNAPSHOT";
     /** A login shell that takes longer than this to start is not snapshotted. */
     static final long CAPTURE_TIMEOUT_MS = 10_000;
     private static final int CAPTURE_MAX_OUTPUT = 4 << 20;
-    /** The rewritten script is one argv entry: Linux caps one at 128 KiB (MAX_ARG_STRLEN). */
-    static final int MAX_SCRIPT_BYTES = 120_000;
     private static final int MAX_CACHED = 64;
     /** Set by the shell itself or per process: taken from the command's environment, not the snapshot. */
     private static final Set<String> SHELL_OWNED = Set.of("_", "PWD", "OLDPWD", "SHLVL");
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /**
+     * @param enabled   false: every request runs as asked ({@code [features] shell_snapshot = false})
+     * @param directory where this service makes its own snapshot directory ({@code $CODEX_HOME/shell_snapshots})
+     */
+    public record Settings(boolean enabled, Path directory) {
+        /** {@code $CODEX_HOME/shell_snapshots} (or {@code ~/.codex/shell_snapshots}), on. */
+        public static Settings defaults(Map<String, String> env) {
+            String codexHome = env.get("CODEX_HOME");
+            Path home = codexHome != null && !codexHome.isBlank() ? Path.of(codexHome)
+                    : Path.of(System.getProperty("user.home"), ".codex");
+            return new Settings(true, home.resolve("shell_snapshots"));
+        }
+    }
 
     private final Function<ExecRequest, ExecResult> runner;
     private final boolean enabled;
+    private final long captureTimeoutMs;
+    private final Path base;
+    private Path dir;
+    private volatile boolean exposed;
     private final Map<Key, CompletableFuture<Snapshot>> cache = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Key, CompletableFuture<Snapshot>> eldest) {
-            return size() > MAX_CACHED;
+            if (size() <= MAX_CACHED) {
+                return false;
+            }
+            eldest.getValue().thenAccept(ShellSnapshots::deleteFiles);
+            return true;
         }
     };
 
-    /**
-     * @param runner  runs a command to completion (the sandbox executor: the capture is sandboxed like the command)
-     * @param enabled false turns every rewrite off
-     */
-    public ShellSnapshots(Function<ExecRequest, ExecResult> runner, boolean enabled) {
-        this.runner = Objects.requireNonNull(runner, "runner");
-        this.enabled = enabled;
+    /** @param runner runs a command to completion (the sandbox executor: the capture is sandboxed like the command) */
+    public ShellSnapshots(Function<ExecRequest, ExecResult> runner, Settings settings) {
+        this(runner, settings, CAPTURE_TIMEOUT_MS);
     }
 
-    /** Whether the switch in {@code env} leaves snapshots on (they are on unless turned off). */
-    public static boolean enabledBy(Map<String, String> env) {
-        String v = env.get(SWITCH_VARIABLE);
-        if (v == null) {
-            return true;
-        }
-        return !Set.of("0", "false", "off", "no").contains(v.trim().toLowerCase(java.util.Locale.ROOT));
+    ShellSnapshots(Function<ExecRequest, ExecResult> runner, Settings settings, long captureTimeoutMs) {
+        this.captureTimeoutMs = captureTimeoutMs;
+        this.runner = Objects.requireNonNull(runner, "runner");
+        this.enabled = settings.enabled();
+        this.base = settings.directory().toAbsolutePath().normalize();
     }
 
     /** A {@code bash -lc SCRIPT} or {@code zsh -lc SCRIPT} command, or null. */
@@ -96,12 +137,25 @@ public final class ShellSnapshots {
 
     enum Kind { BASH, ZSH }
 
-    private record Key(String shell, Map<String, String> env, List<String> stamps) { }
+    /** The sandbox is part of the key: a profile the sandbox cannot read gives a different login shell. */
+    private record Key(String shell, Map<String, String> env, List<SandboxPermission> permissions, List<String> stamps) { }
 
-    /** What a capture produced: the login environment and the prelude, or why there is none. */
-    record Snapshot(Map<String, String> env, String prelude, String problem) {
+    /**
+     * What a capture produced: the login environment and the file the non-login shell reads first (bash:
+     * the BASH_ENV file; zsh: the ZDOTDIR folder holding .zshenv), or why there is none.
+     */
+    record Snapshot(Kind kind, Map<String, String> env, Path file, byte[] content, String problem) {
         boolean usable() {
             return problem == null;
+        }
+
+        static Snapshot failed(String problem) {
+            return new Snapshot(null, Map.of(), null, null, problem);
+        }
+
+        /** What the command is granted to read: the file, or for zsh its folder (zsh lists nothing there). */
+        Path readable() {
+            return kind == Kind.ZSH ? file.getParent() : file;
         }
     }
 
@@ -110,7 +164,11 @@ public final class ShellSnapshots {
      * can be had, the request itself otherwise. Blocking (the first call per key runs the login shell).
      */
     public ExecRequest prepare(ExecRequest request) {
-        if (!enabled) {
+        if (!enabled || exposed) {
+            return request;
+        }
+        if (canWriteSnapshots(request)) {
+            expose(request);
             return request;
         }
         LoginInvocation login = LoginInvocation.of(request.argv());
@@ -118,16 +176,7 @@ public final class ShellSnapshots {
             return request;
         }
         Snapshot snapshot = snapshotFor(login, request);
-        if (!snapshot.usable()) {
-            return request;
-        }
-        // zsh parses the whole -c string before running any of it, so aliases the prelude defines would
-        // not apply to the script; eval parses the script after the prelude ran. Only then, since eval
-        // changes how errors are labelled.
-        String script = login.kind() == Kind.ZSH && snapshot.prelude().lines().anyMatch(l -> l.startsWith("alias "))
-                ? snapshot.prelude() + "\neval " + singleQuoted(login.script())
-                : snapshot.prelude() + "\n" + login.script();
-        if (script.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_SCRIPT_BYTES) {
+        if (!snapshot.usable() || !onDisk(snapshot)) {
             return request;
         }
         Map<String, String> env = new TreeMap<>(snapshot.env());
@@ -138,16 +187,69 @@ public final class ShellSnapshots {
                 env.put(name, own);
             }
         }
-        return new ExecRequest(List.of(login.shell(), "-c", script), request.cwd(), env, request.timeoutMs(),
-                request.permissions(), request.maxOutputBytes(), request.inheritStdio());
+        if (login.kind() == Kind.BASH) {
+            env.put("BASH_ENV", snapshot.file().toString());
+        } else {
+            env.put("ZDOTDIR", snapshot.file().getParent().toString());
+        }
+        List<String> argv = login.kind() == Kind.BASH
+                ? List.of(login.shell(), "--noprofile", "-lc", login.script())
+                : List.of(login.shell(), "-c", login.script());
+        return new ExecRequest(argv, request.cwd(), env, request.timeoutMs(),
+                request.permissions(), request.maxOutputBytes(), request.inheritStdio(), List.of(snapshot.readable()));
     }
 
-    static String singleQuoted(String s) {
-        return "'" + s.replace("'", "'\\''") + "'";
+    /** Whether the command, as sandboxed, could write into the snapshot directory (user-approved full access aside). */
+    boolean canWriteSnapshots(ExecRequest request) {
+        SandboxPolicy policy = SandboxPolicy.resolve(request.permissions(), request.cwd(), request.env());
+        if (policy.unrestricted()) {
+            return false; // the user let it out of the sandbox: it could edit ~/.bashrc as well
+        }
+        if (policy.fullWrite()) {
+            return true;
+        }
+        Path real = realBase();
+        for (Path root : policy.writableRoots()) {
+            if (real.startsWith(root) || root.startsWith(real)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void expose(ExecRequest request) {
+        synchronized (cache) {
+            if (exposed) {
+                return;
+            }
+            exposed = true;
+            LOG.warning("shell snapshot: turned off for this session: a command may write where snapshots are kept ("
+                    + base + ", under " + request.permissions() + " in " + request.cwd() + "); `bash -lc` commands run"
+                    + " as full login shells from now on");
+            cache.clear();
+            deleteTree(dir);
+            dir = null;
+        }
+    }
+
+    /** The canonical form of the base directory, as far as it exists (writable roots are canonical). */
+    private Path realBase() {
+        Path existing = base;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return base;
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(base));
+        } catch (IOException e) {
+            return base;
+        }
     }
 
     Snapshot snapshotFor(LoginInvocation login, ExecRequest request) {
-        Key key = new Key(login.shell(), request.env(), stamps(login.kind(), request.env()));
+        Key key = new Key(login.shell(), request.env(), request.permissions(), stamps(login.kind(), request.env()));
         CompletableFuture<Snapshot> mine = new CompletableFuture<>();
         CompletableFuture<Snapshot> existing;
         synchronized (cache) {
@@ -159,62 +261,205 @@ public final class ShellSnapshots {
         Snapshot taken;
         try {
             taken = capture(login, request);
-        } catch (RuntimeException e) {
-            taken = new Snapshot(Map.of(), "", "the capture failed: " + e.getMessage());
+        } catch (RuntimeException | IOException e) {
+            // about this command (its cwd is gone, the sandbox cannot be had) or the disk, not the profile:
+            // the next command tries again
+            synchronized (cache) {
+                cache.remove(key, mine);
+            }
+            Snapshot failed = Snapshot.failed("the capture failed: " + e.getMessage());
+            mine.complete(failed);
+            return failed;
         }
         if (!taken.usable()) {
             LOG.warning("shell snapshot: " + taken.problem() + "; running each `" + login.shell()
-                    + " -lc` command as a full login shell instead (slower). Fix the profile, or set "
-                    + SWITCH_VARIABLE + "=0 to turn snapshots off.");
+                    + " -lc` command as a full login shell instead (slower). Fix the profile, or set"
+                    + " `[features] shell_snapshot = false` in config.toml to turn snapshots off.");
         }
         mine.complete(taken);
         return taken;
     }
 
-    private Snapshot capture(LoginInvocation login, ExecRequest request) {
-        String marker = "__codex_snapshot_" + UUID.randomUUID().toString().replace("-", "") + "__";
-        String dump = login.kind() == Kind.BASH ? bashDump(marker) : zshDump(marker);
-        String optionsOnly = login.kind() == Kind.BASH ? "set +o; shopt -p" : "setopt";
-        ExecResult plain = runner.apply(captureRequest(request, List.of(login.shell(), "-c", optionsOnly)));
-        if (plain.exitCode() != 0) {
-            return new Snapshot(Map.of(), "", "`" + login.shell() + " -c` exits " + plain.exitCode()
-                    + ": " + plain.stderr().strip());
+    /** The file as the snapshot has it, rewritten when it is missing or differs; false when it cannot be. */
+    private boolean onDisk(Snapshot snapshot) {
+        try {
+            if (Arrays.equals(Files.readAllBytes(snapshot.file()), snapshot.content())) {
+                return true;
+            }
+            LOG.warning("shell snapshot: " + snapshot.file() + " changed on disk; written again");
+        } catch (IOException e) {
+            // missing: written again below
         }
-        ExecResult r = runner.apply(captureRequest(request, List.of(login.shell(), "-lc", dump)));
-        if (r.timedOut()) {
-            return new Snapshot(Map.of(), "", "the login profile took more than " + CAPTURE_TIMEOUT_MS + " ms");
+        try {
+            write(snapshot.file(), snapshot.content());
+            return !exposed;
+        } catch (IOException e) {
+            LOG.warning("shell snapshot: cannot write " + snapshot.file() + ": " + e.getMessage());
+            return false;
         }
-        if (r.exitCode() != 0) {
-            return new Snapshot(Map.of(), "", "the login shell exited " + r.exitCode()
-                    + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip()));
-        }
-        if (!r.stderr().isEmpty()) {
-            return new Snapshot(Map.of(), "", "the login profile writes to stderr: " + r.stderr().strip());
-        }
-        if (r.droppedBytes() > 0) {
-            return new Snapshot(Map.of(), "", "the login shell's state is larger than " + CAPTURE_MAX_OUTPUT + " bytes");
-        }
-        String out = r.stdout();
-        String begin = marker + "\n";
-        if (!out.startsWith(begin)) {
-            return new Snapshot(Map.of(), "", out.contains(begin)
-                    ? "the login profile prints output of its own"
-                    : "the login shell did not run the snapshot script (does the profile exit?)");
-        }
-        List<String> sections = splitSections(out.substring(begin.length()), marker);
-        if (sections.size() != 3 || !sections.get(2).isEmpty()) {
-            return new Snapshot(Map.of(), "", "the login shell printed something after the snapshot (an EXIT trap?)");
-        }
-        Map<String, String> env = parseEnv(sections.get(1));
-        String prelude = login.kind() == Kind.BASH
-                ? bashPrelude(sections.get(0), plain.stdout())
-                : zshPrelude(sections.get(0), plain.stdout());
-        return new Snapshot(env, prelude, null);
     }
 
-    private static ExecRequest captureRequest(ExecRequest request, List<String> argv) {
-        return new ExecRequest(argv, request.cwd(), request.env(), CAPTURE_TIMEOUT_MS, request.permissions(),
+    private Snapshot capture(LoginInvocation login, ExecRequest request) throws IOException {
+        Path own = newSnapshotDir();
+        String marker = "__codex_snapshot_" + UUID.randomUUID().toString().replace("-", "") + "__";
+        String dump = login.kind() == Kind.BASH ? bashDump(marker) : zshDump(marker);
+        // the state the non-login shell has when it reads our file: bash -c without BASH_ENV, zsh -c after
+        // /etc/zshenv but without the user's .zshenv (ZDOTDIR names a folder with nothing in it)
+        Map<String, String> plainEnv = new HashMap<>(request.env());
+        String optionsOnly;
+        List<String> baseline;
+        if (login.kind() == Kind.BASH) {
+            plainEnv.remove("BASH_ENV");
+            optionsOnly = "set +o; shopt -p";
+            baseline = List.of(login.shell(), "--noprofile", "-lc", optionsOnly);
+        } else {
+            plainEnv.put("ZDOTDIR", own.resolve("none").toString());
+            optionsOnly = "setopt";
+            baseline = List.of(login.shell(), "-c", optionsOnly);
+        }
+        ExecResult plain = runner.apply(captureRequest(request, baseline, plainEnv));
+        if (plain.exitCode() != 0) {
+            deleteTree(own);
+            return Snapshot.failed("`" + String.join(" ", baseline) + "` exits " + plain.exitCode() + ": "
+                    + plain.stderr().strip());
+        }
+        ExecResult r = runner.apply(captureRequest(request, List.of(login.shell(), "-lc", dump), request.env()));
+        String problem = problem(r, marker);
+        List<String> sections = problem != null ? List.of()
+                : splitSections(r.stdout().substring(marker.length() + 1), marker);
+        if (problem == null && (sections.size() != 3 || !sections.get(2).isEmpty())) {
+            problem = "the login shell printed something after the snapshot (an EXIT trap?)";
+        }
+        if (problem != null) {
+            deleteTree(own);
+            return Snapshot.failed(problem);
+        }
+        Map<String, String> env = parseEnv(sections.get(1));
+        String text;
+        Path file;
+        if (login.kind() == Kind.BASH) {
+            text = bashFile(sections.get(0), plain.stdout(), env.get("BASH_ENV"));
+            file = own.resolve("snapshot.bash");
+        } else {
+            text = zshFile(sections.get(0), plain.stdout(), env);
+            file = own.resolve(".zshenv");
+        }
+        byte[] content = text.getBytes(StandardCharsets.UTF_8);
+        write(file, content);
+        return new Snapshot(login.kind(), env, file, content, null);
+    }
+
+    private String problem(ExecResult r, String marker) {
+        if (r.timedOut()) {
+            return "the login profile took more than " + captureTimeoutMs + " ms";
+        }
+        if (r.exitCode() != 0) {
+            return "the login shell exited " + r.exitCode() + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip());
+        }
+        if (!r.stderr().isEmpty()) {
+            return "the login profile writes to stderr: " + r.stderr().strip();
+        }
+        if (r.droppedBytes() > 0) {
+            return "the login shell's state is larger than " + CAPTURE_MAX_OUTPUT + " bytes";
+        }
+        String begin = marker + "\n";
+        if (!r.stdout().startsWith(begin)) {
+            return r.stdout().contains(begin) ? "the login profile prints output of its own"
+                    : "the login shell did not run the snapshot script (does the profile exit?)";
+        }
+        return null;
+    }
+
+    private ExecRequest captureRequest(ExecRequest request, List<String> argv, Map<String, String> env) {
+        return new ExecRequest(argv, request.cwd(), env, captureTimeoutMs, request.permissions(),
                 CAPTURE_MAX_OUTPUT, false);
+    }
+
+    /** A fresh folder for one snapshot inside this service's own directory (made on first use). */
+    private Path newSnapshotDir() throws IOException {
+        Path mine;
+        synchronized (cache) {
+            if (dir == null) {
+                Files.createDirectories(base);
+                removeLeftovers(base);
+                dir = Files.createDirectory(base.resolve(ProcessHandle.current().pid() + "-"
+                        + UUID.randomUUID().toString().substring(0, 8)), PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            }
+            mine = dir;
+        }
+        return Files.createDirectory(mine.resolve(UUID.randomUUID().toString().substring(0, 13)),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+
+    /** Folders of services that are no longer running (named PID-...). */
+    private static void removeLeftovers(Path base) {
+        try (Stream<Path> entries = Files.list(base)) {
+            entries.forEach(p -> {
+                String name = p.getFileName().toString();
+                int dash = name.indexOf('-');
+                if (dash <= 0) {
+                    return;
+                }
+                try {
+                    long pid = Long.parseLong(name.substring(0, dash));
+                    if (ProcessHandle.of(pid).isEmpty()) {
+                        deleteTree(p);
+                    }
+                } catch (NumberFormatException e) {
+                    // not ours
+                }
+            });
+        } catch (IOException e) {
+            // nothing to clean
+        }
+    }
+
+    private static void write(Path file, byte[] content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8) + ".tmp");
+        Files.write(tmp, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void deleteFiles(Snapshot snapshot) {
+        if (snapshot.usable()) {
+            deleteTree(snapshot.file().getParent());
+        }
+    }
+
+    static void deleteTree(Path root) {
+        if (root == null) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // best effort
+                }
+            });
+        } catch (IOException e) {
+            // gone already
+        }
+    }
+
+    /** The directory this service keeps its snapshots in (null before the first capture). */
+    Path directory() {
+        synchronized (cache) {
+            return dir;
+        }
+    }
+
+    /** Deletes this service's snapshot directory. */
+    @Override
+    public void close() {
+        synchronized (cache) {
+            cache.clear();
+            deleteTree(dir);
+            dir = null;
+        }
     }
 
     /** Sections end with "\n" + marker + "\n"; the environment section is NUL-separated. */
@@ -256,41 +501,68 @@ public final class ShellSnapshots {
     }
 
     /**
-     * Options the profile changed (the lines that differ from a plain {@code bash -c}), then the rest as
-     * printed. {@code login_shell} is read-only and stays off.
+     * The BASH_ENV file: functions, aliases, traps and umask as printed, then BASH_ENV put back as the login
+     * shell had it, then the options that differ from a plain {@code bash --noprofile -lc} (last, so that a
+     * {@code set -u} or {@code set -e} from the profile cannot trip over the file itself).
      */
-    static String bashPrelude(String state, String plainOptions) {
+    static String bashFile(String state, String plainOptions, String loginBashEnv) {
         Set<String> plain = new LinkedHashSet<>(plainOptions.lines().toList());
-        StringBuilder prelude = new StringBuilder();
+        StringBuilder body = new StringBuilder("# codex shell snapshot: what `bash -l` set up; read through BASH_ENV\n");
+        StringBuilder options = new StringBuilder();
         for (String line : state.lines().toList()) {
             boolean option = line.startsWith("set -o ") || line.startsWith("set +o ") || line.startsWith("shopt -");
-            if (option && (plain.contains(line) || line.endsWith(" login_shell"))) {
-                continue;
+            if (!option) {
+                body.append(line).append('\n');
+            } else if (!plain.contains(line) && !line.endsWith(" login_shell")) {
+                options.append(line).append('\n');
             }
-            prelude.append(line).append('\n');
         }
-        return prelude.toString();
+        body.append(loginBashEnv == null ? "unset BASH_ENV\n" : "BASH_ENV=" + singleQuoted(loginBashEnv) + "\n");
+        return body.append(options).toString();
     }
 
-    /** zsh: {@code setopt} lists the options that differ from zsh's defaults; diff against plain {@code zsh -c}. */
-    static String zshPrelude(String state, String plainOptions) {
+    /**
+     * The .zshenv: functions, aliases, traps and umask as printed; the exported variables that differ again
+     * (/etc/zshenv runs before this file and may have changed PATH); ZDOTDIR as the login shell had it; then the options
+     * that differ from a plain {@code zsh -c} ({@code setopt} lists those that differ from zsh's defaults).
+     */
+    static String zshFile(String state, String plainOptions, Map<String, String> env) {
         int split = state.indexOf("#state\n");
         String options = state.substring(state.indexOf("#options\n") + "#options\n".length(), split);
         String rest = state.substring(split + "#state\n".length());
-        Set<String> login = new LinkedHashSet<>(options.lines().map(String::strip).filter(s -> !s.isEmpty()).toList());
-        Set<String> plain = new LinkedHashSet<>(plainOptions.lines().map(String::strip).filter(s -> !s.isEmpty()).toList());
-        StringBuilder prelude = new StringBuilder();
+        StringBuilder file = new StringBuilder("# codex shell snapshot: what `zsh -l` set up; read as $ZDOTDIR/.zshenv\n");
+        file.append(rest);
+        if (!rest.isEmpty() && !rest.endsWith("\n")) {
+            file.append('\n');
+        }
+        env.forEach((name, value) -> {
+            if (IDENTIFIER.matcher(name).matches() && !SHELL_OWNED.contains(name) && !name.equals("ZDOTDIR")) {
+                // only when it differs: assigning some of zsh's special parameters (USERNAME, UID) acts
+                String v = singleQuoted(value);
+                file.append("[[ ${").append(name).append("+set} == set && $").append(name).append(" == ").append(v)
+                        .append(" ]] || export ").append(name).append('=').append(v).append('\n');
+            }
+        });
+        String zdotdir = env.get("ZDOTDIR");
+        file.append(zdotdir == null ? "unset ZDOTDIR\n" : "export ZDOTDIR=" + singleQuoted(zdotdir) + "\n");
+        Set<String> login = new LinkedHashSet<>(options.lines().map(String::strip).filter(o -> !o.isEmpty()).toList());
+        Set<String> plain = new LinkedHashSet<>(plainOptions.lines().map(String::strip).filter(o -> !o.isEmpty()).toList());
+        // not "login": set during .zshenv it makes zsh read .zprofile and .zlogin right after it
         for (String o : login) {
             if (!plain.contains(o) && !o.equals("login")) {
-                prelude.append("setopt ").append(o).append('\n');
+                file.append("setopt ").append(o).append('\n');
             }
         }
         for (String o : plain) {
             if (!login.contains(o) && !o.equals("login")) {
-                prelude.append("unsetopt ").append(o).append('\n');
+                file.append("unsetopt ").append(o).append('\n');
             }
         }
-        return prelude.append(rest).toString();
+        return file.toString();
+    }
+
+    static String singleQuoted(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     /** Files a login shell of this kind reads, each as "path size mtime" (or "path -" when absent). */

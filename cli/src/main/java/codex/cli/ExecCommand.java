@@ -104,16 +104,6 @@ public final class ExecCommand implements Callable<Integer> {
 
     /** A new session, or (resumeId / resumeLast) the continuation of a recorded one. */
     int execute(String promptArg, String resumeId, boolean resumeLast) {
-        // Vert.x and the sandbox start on another thread while this one reads the config
-        LocalSession.prestart(environment);
-        try {
-            return executePrestarted(promptArg, resumeId, resumeLast);
-        } finally {
-            LocalSession.discardPrestart(); // when no session took them (an error before it opened)
-        }
-    }
-
-    private int executePrestarted(String promptArg, String resumeId, boolean resumeLast) {
         if (jsonFormat != null && JsonFormat.parse(jsonFormat) == null) {
             System.err.println("error: unknown --json format '" + jsonFormat + "'; valid formats are: codex (the default), seed");
             return 2;

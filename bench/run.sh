@@ -21,5 +21,6 @@ mvn -q -B -o -pl cli -am test-compile >/dev/null 2>&1 || mvn -q -B -pl cli -am t
 CODEX="${CODEX_CLI_BIN:-}"
 [ -n "$CODEX" ] || { [ -x .tools/codex/node_modules/.bin/codex ] && CODEX=.tools/codex/node_modules/.bin/codex; } || true
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-exec "$JAVA" -Xmx512m -cp "cli/target/codex.jar:cli/target/test-classes" codex.cli.bench.BenchMain \
+# BENCH_JAVA_OPTS: e.g. -Dbench.load.sessions=100 -Dbench.load.steps=5
+exec "$JAVA" -Xmx512m ${BENCH_JAVA_OPTS:-} -cp "cli/target/codex.jar:cli/target/test-classes" codex.cli.bench.BenchMain \
     --root "$ROOT" --codex "$CODEX" "$@"

@@ -63,6 +63,9 @@ final class ServeBench {
             process = pb.start();
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
+            for (int skipped = 0; line != null && !line.contains("listening on http://") && skipped < 50; skipped++) {
+                line = out.readLine(); // e.g. a JFR recording's notice from CODEX_JAVA_OPTS
+            }
             if (line == null || !line.contains("listening on http://127.0.0.1:")) {
                 throw new IllegalStateException("codex serve did not start: " + line);
             }
@@ -96,6 +99,17 @@ final class ServeBench {
                 }
             }
             throw new IllegalStateException("no class histogram from jcmd: " + BenchMain.tail(histogram, 300));
+        }
+
+        /** CPU seconds (user + system) the server process used so far. */
+        double cpuSeconds() {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid() + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // utime, stime in clock ticks (USER_HZ 100)
+            } catch (Exception e) {
+                return Double.NaN;
+            }
         }
 
         double peakRssMiB() {
@@ -261,8 +275,8 @@ final class ServeBench {
     // ---- load -------------------------------------------------------------------------------
 
     JsonObject load() throws Exception {
-        int sessions = smoke ? 20 : 500;
-        int steps = smoke ? 3 : 10;
+        int sessions = Integer.getInteger("bench.load.sessions", smoke ? 20 : 500);
+        int steps = Integer.getInteger("bench.load.steps", smoke ? 3 : 10);
         long bound = smoke ? 60 : 300;
         System.out.printf("load: %d sessions x %d steps, model +50 ms per response, SSE, load %s%n", sessions, steps, BenchMain.load());
         Vertx vertx = Vertx.vertx();
@@ -291,6 +305,7 @@ final class ServeBench {
             await(Future.join(opened), bound);
             long heapIdle = serve.liveHeapKiB();
             long start = System.nanoTime();
+            double cpu0 = serve.cpuSeconds();
             List<Future<Void>> turns = new ArrayList<>();
             for (int i = 0; i < all.size(); i++) {
                 Session s = all.get(i);
@@ -307,6 +322,7 @@ final class ServeBench {
                 errors.add("not all turns ended within " + bound + " s");
             }
             double wall = (System.nanoTime() - start) / 1e9;
+            double cpu = serve.cpuSeconds() - cpu0;
             int completed = 0;
             List<Double> gaps = new ArrayList<>();
             for (int i = 0; i < all.size(); i++) {
@@ -325,6 +341,7 @@ final class ServeBench {
                     .put("wall_s", BenchMain.round(wall, 2))
                     .put("steps_per_s", BenchMain.round(gaps.size() / wall, 1))
                     .put("step_gaps", gaps.size())
+                    .put("serve_cpu_ms_per_step", BenchMain.round(cpu * 1000 / Math.max(1, gaps.size()), 1))
                     .put("step_gap_p50_ms", BenchMain.round(BenchMain.percentile(gaps, 50), 1))
                     .put("step_gap_p99_ms", BenchMain.round(BenchMain.percentile(gaps, 99), 1))
                     .put("heap_baseline_mib", BenchMain.round(heap0 / 1024.0, 1))

@@ -61,6 +61,15 @@ final class ServeBench {
             pb.environment().put("OPENAI_BASE_URL", modelUrl);
             pb.environment().put("CODEX_SERVE_TOKEN", TOKEN);
             process = pb.start();
+            try {
+                port = awaitListening();
+            } catch (Exception | Error e) {
+                process.destroyForcibly(); // never leave a server behind
+                throw e;
+            }
+        }
+
+        private int awaitListening() throws Exception {
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
             for (int skipped = 0; line != null && !line.contains("listening on http://") && skipped < 50; skipped++) {
@@ -71,7 +80,7 @@ final class ServeBench {
             }
             Matcher m = Pattern.compile("127\\.0\\.0\\.1:(\\d+)").matcher(line);
             m.find();
-            port = Integer.parseInt(m.group(1));
+            int listening = Integer.parseInt(m.group(1));
             Thread drain = new Thread(() -> {
                 try {
                     while (out.readLine() != null) {
@@ -83,6 +92,7 @@ final class ServeBench {
             });
             drain.setDaemon(true);
             drain.start();
+            return listening;
         }
 
         long pid() {
@@ -128,6 +138,7 @@ final class ServeBench {
         @Override
         public void close() throws Exception {
             process.destroy();
+            ProcessHandle.of(process.pid()).ifPresent(h -> h.descendants().forEach(ProcessHandle::destroy));
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
@@ -277,7 +288,7 @@ final class ServeBench {
     JsonObject load() throws Exception {
         int sessions = Integer.getInteger("bench.load.sessions", smoke ? 20 : 500);
         int steps = Integer.getInteger("bench.load.steps", smoke ? 3 : 10);
-        long bound = smoke ? 60 : 300;
+        long bound = smoke ? 60 : 240;
         System.out.printf("load: %d sessions x %d steps, model +50 ms per response, SSE, load %s%n", sessions, steps, BenchMain.load());
         Vertx vertx = Vertx.vertx();
         try (BenchModel model = new BenchModel(vertx, false, 50);

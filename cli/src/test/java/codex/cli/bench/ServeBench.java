@@ -53,6 +53,10 @@ final class ServeBench {
         Serve(Path codex, Path home, String modelUrl) throws Exception {
             BenchMain.deleteTree(home);
             Files.createDirectories(home);
+            String config = System.getProperty("bench.serve.config"); // e.g. "[sandbox]\nmax_processes = 0"
+            if (config != null) {
+                Files.writeString(home.resolve("config.toml"), config.replace("\\n", "\n") + "\n");
+            }
             ProcessBuilder pb = new ProcessBuilder(codex.toString(), "serve", "--host", "127.0.0.1", "--port", "0")
                     .redirectError(home.resolveSibling(home.getFileName() + "-serve.err").toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));

@@ -132,12 +132,16 @@ class CodexJsonSchemaComparisonTest {
                 "-c", "model_providers.scripted.name=scripted", "-c", "model_providers.scripted.base_url=" + baseUrl,
                 "-c", "model_providers.scripted.wire_api=responses", "-c", "model_providers.scripted.env_key=OPENAI_API_KEY",
                 "-c", "model_providers.scripted.request_max_retries=0", "-c", "model_providers.scripted.stream_max_retries=0",
-                "-c", "model_provider=scripted", "-m", "gpt-5", "-s", "workspace-write"));
+                "-c", "model_provider=scripted", "-m", "gpt-5", "-s", "workspace-write",
+                // its workspace-write sandbox protects .git in every writable root and briefly made a /tmp/.git
+                // while it ran, which put every temp folder "inside a git repository" for tests running beside it
+                "-c", "sandbox_workspace_write.exclude_slash_tmp=true"));
         cmd.addAll(List.of(extra));
         cmd.add("do the task");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(repo.toFile());
         pb.environment().put("CODEX_HOME", home.toString());
         pb.environment().put("OPENAI_API_KEY", "test-key");
+        pb.environment().put("TMPDIR", Files.createDirectories(tmp.resolve("codex-tmp-" + repo.getFileName())).toString());
         pb.environment().remove("OPENAI_BASE_URL");
         Path out = tmp.resolve("codex-" + repo.getFileName() + ".jsonl");
         Path err = tmp.resolve("codex-" + repo.getFileName() + ".err");

@@ -49,9 +49,23 @@ public final class AgentSession implements SessionContext {
     }
 
     /** Where a resumed session picks up: its history, last event seq and last stored response. */
-    public record ResumeState(List<JsonObject> history, long lastSeq, String lastResponseId) {
+    public record ResumeState(List<JsonObject> history, long lastSeq, String lastResponseId, OpenTurn openTurn) {
         public static final ResumeState NEW = new ResumeState(List.of(), 0, null);
+
+        public ResumeState(List<JsonObject> history, long lastSeq, String lastResponseId) {
+            this(history, lastSeq, lastResponseId, null);
+        }
+
+        /** The same, continuing after {@code seq} (events the log missed but the gateway relayed). */
+        public ResumeState withLastSeq(long seq) {
+            return new ResumeState(history, Math.max(lastSeq, seq), lastResponseId, openTurn);
+        }
     }
+
+    /** What a command cut off by its agent's death tells the model (the new owner does not run it again). */
+    static final String LOST_WITH_ITS_AGENT = "the agent running this command stopped before its result came back;"
+            + " another agent took the session over. The command was not run again and may have run to completion:"
+            + " check its effects before repeating it";
 
     private final String sessionId;
     private SessionConfig config;
@@ -95,7 +109,9 @@ public final class AgentSession implements SessionContext {
                 null);
         if (!resume.history().isEmpty()) {
             history.addAll(resume.history());
-            loop.closeDanglingCalls("the session ended (the process stopped) before this call finished");
+            if (resume.openTurn() == null) {
+                loop.closeDanglingCalls("the session ended (the process stopped) before this call finished");
+            }
         } else {
             if (config.userInstructions() != null && !config.userInstructions().isBlank()) {
                 addToHistory(Prompts.userInstructions(config.userInstructions()));
@@ -139,6 +155,11 @@ public final class AgentSession implements SessionContext {
     }
 
     private boolean startFailuresTold;
+
+    /** A background_event outside any turn (e.g. "taken over by another agent"). */
+    public void emitBackground(String text) {
+        emit(null, null, new EventMsg.BackgroundEvent(text));
+    }
 
     /** Stops the session's MCP servers. */
     public Future<Void> close() {
@@ -258,10 +279,28 @@ public final class AgentSession implements SessionContext {
         waiting.forEach(p -> p.answer().tryFail("interrupted"));
     }
 
+    /**
+     * After a takeover: the turn the previous owner left open goes on under its id. Its commands
+     * that began without an end get an end (their result is lost with the agent) and the model is
+     * told; then the model is asked again with the history so far.
+     */
+    public void carryOn(OpenTurn open) {
+        Turn turn = new Turn(open.submissionId(), open.turnId());
+        open.runningCommands().forEach((callId, argv) -> emit(turn, new EventMsg.ExecCommandEnd(callId, -1, 0, "",
+                LOST_WITH_ITS_AGENT, false, false)));
+        Items.outputsForDanglingCalls(history, LOST_WITH_ITS_AGENT).forEach(this::addToHistory);
+        current = turn;
+        afterTurn(loop.carryOn(turn));
+    }
+
     private void startTurn(String submissionId, String text, List<String> images) {
         Turn turn = new Turn(submissionId);
         current = turn;
-        loop.run(turn, text, images).onComplete(ar -> {
+        afterTurn(loop.run(turn, text, images));
+    }
+
+    private void afterTurn(Future<Void> done) {
+        done.onComplete(ar -> {
             current = null;
             hooks.checkpoint();
             PendingInput next = queued.pollFirst();

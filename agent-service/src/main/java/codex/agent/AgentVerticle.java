@@ -5,6 +5,13 @@ import codex.agent.rollout.SessionDirectory;
 import codex.config.ConfigLoader;
 import codex.config.ConfigOptions;
 import codex.agent.mcp.McpTools;
+import codex.agent.ownership.OwnershipStore;
+import codex.agent.ownership.SessionLeases;
+import codex.agent.ownership.SharedDataOwnershipStore;
+import codex.protocol.SessionMessages.Replay;
+import codex.protocol.SessionMessages.Replayed;
+import codex.protocol.SessionOwnership;
+import io.vertx.core.eventbus.DeliveryOptions;
 
 import codex.protocol.Addresses;
 import codex.protocol.Json;
@@ -47,6 +54,12 @@ public class AgentVerticle extends VerticleBase {
     private EventBusSandbox sandbox;
     private TurnNotifications notifications;
     private final String instanceId = java.util.UUID.randomUUID().toString();
+    /** Which sessions this instance owns, under which fence (the cluster's shared data). */
+    private SessionLeases leases;
+    /** Sessions being taken over now (not asked twice). */
+    private final java.util.Set<String> takingOver = new java.util.HashSet<>();
+    /** Sessions another owner took from us: whatever they still emit here goes nowhere. */
+    private final java.util.Set<String> lost = new java.util.HashSet<>();
 
     public AgentVerticle() {
         this(System.getenv());
@@ -60,6 +73,8 @@ public class AgentVerticle extends VerticleBase {
     public Future<?> start() {
         http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setKeepAlive(true));
         sandbox = new EventBusSandbox(vertx, Addresses.agentExecOutput(instanceId));
+        leases = new SessionLeases(new SharedDataOwnershipStore(vertx), instanceId, SharedDataOwnershipStore.nodeId(vertx),
+                Addresses.agentInstance(instanceId), () -> SharedDataOwnershipStore.nodes(vertx), System::currentTimeMillis);
         // instance-wide addresses are registered now, long before a session needs them, so other
         // processes of a cluster already know them when the first command streams or submission comes
         return Future.all(List.of(
@@ -94,7 +109,80 @@ public class AgentVerticle extends VerticleBase {
                 vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_RESOLVE_SESSION, msg -> lookUp(msg,
                         ResolveSession.class, r -> directory().resolve(r))).completion(),
                 vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_SESSION_EVENTS, msg -> lookUp(msg,
-                        ReadRecordedEvents.class, r -> directory().events(r))).completion()));
+                        ReadRecordedEvents.class, r -> directory().events(r))).completion()))
+                .compose(v -> leases.start())
+                .onSuccess(v -> vertx.setPeriodic(1_000, t -> watchOwnership()));
+    }
+
+    /** Renews our lease, stops driving sessions taken from us, takes over sessions whose owner is gone. */
+    private void watchOwnership() {
+        leases.tick().onSuccess(tick -> {
+            tick.lost().forEach(this::lostTo);
+            tick.orphans().forEach(this::takeOver);
+        }).onFailure(err -> LOG.warning("session ownership: cannot reach the cluster's shared data: " + err.getMessage()));
+    }
+
+    /** Another agent owns the session now (we were presumed dead): stop it here without a word. */
+    private void lostTo(String sessionId) {
+        LOG.warning("session " + sessionId + " was taken over by another agent; it stops here");
+        lost.add(sessionId);
+        endLocally(sessionId);
+    }
+
+    /**
+     * The owner of a session is gone: acquire it (one agent wins), read its log, take the events
+     * the log missed from the gateway, and carry on the turn it left open.
+     */
+    private void takeOver(OwnershipStore.Stored orphan) {
+        String sessionId = orphan.owner().sessionId();
+        if (!takingOver.add(sessionId) || sessions.containsKey(sessionId)) {
+            return;
+        }
+        long startedNanos = System.nanoTime();
+        leases.takeOver(orphan).compose(owner -> vertx.executeBlocking(() -> {
+                    SessionLog log = SessionLog.open(sessionId, owner.config(), true, err -> LOG.warning(err));
+                    log.owner(owner.fence(), instanceId, SharedDataOwnershipStore.nodeId(vertx));
+                    return log;
+                }, false).compose(log -> missedEvents(sessionId, log).map(last -> {
+                    AgentSession.ResumeState was = log.resumeState();
+                    var state = new AgentSession.ResumeState(was.history(), Math.max(was.lastSeq(), last),
+                            was.lastResponseId(), was.openTurn());
+                    AgentSession session = startSession(null, sessionId, owner.config(), true, state, log, owner.fence());
+                    if (session != null) {
+                        session.emitBackground("session taken over by agent " + instanceId + " (fence " + owner.fence()
+                                + ") after its owner " + orphan.owner().instanceId() + " stopped");
+                        LOG.info("took session " + sessionId + " over in " + (System.nanoTime() - startedNanos) / 1_000_000
+                                + " ms (fence " + owner.fence() + ")");
+                        if (state.openTurn() != null) {
+                            session.carryOn(state.openTurn());
+                        }
+                    }
+                    return null;
+                }).onFailure(err -> {
+                    log.closeAsync();
+                    leases.release(sessionId);
+                })).onFailure(err -> LOG.warning("cannot take session " + sessionId + " over: " + err.getMessage())))
+                .onComplete(ar -> takingOver.remove(sessionId));
+    }
+
+    /**
+     * Events the gateway relayed that the log lacks (the owner died before writing them): recorded
+     * now, so the log is whole and the seq goes on after them. Nothing when no gateway answers.
+     */
+    private Future<Long> missedEvents(String sessionId, SessionLog log) {
+        long logged = log.resumeState().lastSeq();
+        return BusRequests.call(vertx, Addresses.GATEWAY_REPLAY, new Replay(sessionId, logged), Replayed.class,
+                        new DeliveryOptions().setSendTimeout(3_000))
+                .map(replayed -> {
+                    long last = logged;
+                    for (codex.protocol.Event e : replayed.events()) {
+                        if (e.seq() > last) {
+                            log.recordEvent(Json.toJson(e));
+                            last = e.seq();
+                        }
+                    }
+                    return last;
+                }).otherwise(logged);
     }
 
     /** The agent's own codex home, for listing requests that name none. */
@@ -155,28 +243,53 @@ public class AgentVerticle extends VerticleBase {
             msg.fail(BusRequests.BAD_REQUEST, "session config has no model provider");
             return;
         }
-        // reading or creating the session log is file IO: off the event loop
-        vertx.executeBlocking(() -> SessionLog.open(sessionId, config, resume, err -> LOG.warning(err)), false)
-                .onComplete(ar -> {
-                    if (ar.failed()) {
-                        msg.fail(404, ar.cause().getMessage());
-                        return;
-                    }
-                    startSession(msg, sessionId, config, resume, ar.result());
-                });
+        leases.claim(sessionId, config).onComplete(claimed -> {
+            if (claimed.failed()) {
+                msg.fail(503, "cannot acquire session " + sessionId + ": " + claimed.cause().getMessage());
+                return;
+            }
+            SessionOwnership.Owner owner = claimed.result().owner();
+            if (!claimed.result().mine()) {
+                // a live agent drives it: it stays there (the gateway routes by the owner)
+                msg.reply(Json.toJson(new SessionOpened(sessionId, owner.agentAddress())));
+                return;
+            }
+            // reading or creating the session log is file IO: off the event loop
+            vertx.executeBlocking(() -> {
+                SessionLog log = SessionLog.open(sessionId, config, resume, err -> LOG.warning(err));
+                log.owner(owner.fence(), instanceId, SharedDataOwnershipStore.nodeId(vertx));
+                return log;
+            }, false).onComplete(ar -> {
+                if (ar.failed()) {
+                    leases.release(sessionId);
+                    msg.fail(404, ar.cause().getMessage());
+                    return;
+                }
+                AgentSession.ResumeState was = ar.result().resumeState();
+                // an explicit resume closes what was left open; only a takeover carries a turn on
+                startSession(msg, sessionId, config, resume, new AgentSession.ResumeState(was.history(), was.lastSeq(),
+                        was.lastResponseId()), ar.result(), owner.fence());
+            });
+        });
     }
 
-    private void startSession(Message<JsonObject> msg, String sessionId, SessionConfig config, boolean resume,
-                              SessionLog log) {
+    /** @param msg the open request to answer, or null for a takeover (nobody asked) */
+    private AgentSession startSession(Message<JsonObject> msg, String sessionId, SessionConfig config, boolean resume,
+                                      AgentSession.ResumeState state, SessionLog log, long fence) {
+        DeliveryOptions fenced = new DeliveryOptions().addHeader(SessionOwnership.FENCE_HEADER, Long.toString(fence));
+        lost.remove(sessionId);
         AgentSession session;
         try {
             session = new AgentSession(sessionId, config,
                     ModelClients.forProvider(vertx, http, config.provider(), env),
                     sandbox,
                     event -> {
+                        if (lost.contains(sessionId)) {
+                            return; // another owner drives it now
+                        }
                         JsonObject json = Json.toJson(event); // once per event: the log and the bus share it
                         log.recordEvent(json);
-                        vertx.eventBus().publish(Addresses.GATEWAY_EVENTS_IN, json);
+                        vertx.eventBus().publish(Addresses.GATEWAY_EVENTS_IN, json, fenced);
                     },
                     new AgentSession.Hooks() {
                         @Override
@@ -199,11 +312,16 @@ public class AgentVerticle extends VerticleBase {
                             log.recordResponseId(responseId);
                         }
                     },
-                    env, log.resumeState(), McpTools.start(vertx, config.mcpServers(), env, config.cwd()));
+                    env, state, McpTools.start(vertx, config.mcpServers(), env, config.cwd()));
         } catch (RuntimeException e) {
             log.closeAsync();
-            msg.fail(400, e.getMessage());
-            return;
+            leases.release(sessionId);
+            if (msg != null) {
+                msg.fail(400, e.getMessage());
+            } else {
+                LOG.warning("cannot open session " + sessionId + " here: " + e.getMessage());
+            }
+            return null;
         }
         AgentSession existing = sessions.put(sessionId, session);
         if (existing != null) {
@@ -224,6 +342,9 @@ public class AgentVerticle extends VerticleBase {
         if (old != null) {
             old.unregister();
         }
+        if (msg == null) {
+            return session; // a takeover: the session was configured long ago, its clients are listening
+        }
         consumer.completion().onComplete(ar -> {
             if (ar.failed()) {
                 msg.fail(500, ar.cause().getMessage());
@@ -234,6 +355,7 @@ public class AgentVerticle extends VerticleBase {
             log.flush();
             msg.reply(Json.toJson(new SessionOpened(sessionId, Addresses.agentInstance(instanceId), lastSeq)));
         });
+        return session;
     }
 
     private void onSubmission(String sessionId, Submission submission, Message<JsonObject> msg) {
@@ -255,18 +377,23 @@ public class AgentVerticle extends VerticleBase {
         }
         session.submit(submission);
         if (submission.op() instanceof Submission.Op.Shutdown) {
-            AgentSession ended = sessions.remove(sessionId);
-            if (ended != null) {
-                ended.close();
-            }
-            MessageConsumer<JsonObject> c = consumers.remove(sessionId);
-            if (c != null) {
-                c.unregister();
-            }
-            SessionLog log = logs.remove(sessionId);
-            if (log != null) {
-                log.closeAsync();
-            }
+            endLocally(sessionId);
+            leases.release(sessionId);
+        }
+    }
+
+    private void endLocally(String sessionId) {
+        AgentSession ended = sessions.remove(sessionId);
+        if (ended != null) {
+            ended.close();
+        }
+        MessageConsumer<JsonObject> c = consumers.remove(sessionId);
+        if (c != null) {
+            c.unregister();
+        }
+        SessionLog log = logs.remove(sessionId);
+        if (log != null) {
+            log.closeAsync();
         }
     }
 
@@ -286,7 +413,10 @@ public class AgentVerticle extends VerticleBase {
             open.forEach(SessionLog::close);
             return null;
         });
-        return Future.join(mcpClosed).transform(x -> logsClosed)
+        // a clean stop ends our lease at once: other agents take our sessions over without waiting for its expiry
+        Future<Void> leaseDropped = leases == null ? Future.succeededFuture()
+                : leases.stop().otherwiseEmpty();
+        return Future.join(mcpClosed).transform(x -> logsClosed).transform(x -> leaseDropped)
                 .compose(v -> http == null ? Future.succeededFuture() : http.close());
     }
 }

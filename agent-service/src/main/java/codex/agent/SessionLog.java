@@ -50,7 +50,7 @@ final class SessionLog {
             Path file = new RolloutFiles(home).find(sessionId);
             RolloutReader.Rollout rollout = RolloutReader.read(file);
             AgentSession.ResumeState state = new AgentSession.ResumeState(rollout.items(), rollout.lastSeq(),
-                    rollout.lastResponseId());
+                    rollout.lastResponseId(), OpenTurn.of(rollout.events()));
             RolloutRecorder recorder = RolloutRecorder.resume(file, options);
             recorder.append("resumed", new JsonObject().put("timestamp", Instant.now().toString())
                     .put("cwd", config.cwd()).put("model", config.model()));
@@ -67,8 +67,16 @@ final class SessionLog {
         return new SessionLog(recorder, history, AgentSession.ResumeState.NEW, sessionId);
     }
 
+    /** Where a resumed session picks up; a turn left open by a stopped agent is in it (a takeover carries it on). */
     AgentSession.ResumeState resumeState() {
         return resumeState;
+    }
+
+    /** From here on the session is written by this owner (see {@link RolloutRecorder#appendOwner}). */
+    void owner(long fence, String instanceId, String nodeId) {
+        if (recorder != null) {
+            recorder.appendOwner(fence, instanceId, nodeId);
+        }
     }
 
     void recordItem(JsonObject item) {

@@ -8,7 +8,7 @@ import java.util.UUID;
 
 /** State of the running turn: what was asked, what is in flight, and whether the user interrupted it. */
 final class Turn {
-    final String id = UUID.randomUUID().toString();
+    final String id;
     final String submissionId;
     final List<String> inputs = new ArrayList<>();
     String lastAgentMessage;
@@ -30,6 +30,12 @@ final class Turn {
     }
 
     Turn(String submissionId) {
+        this(submissionId, UUID.randomUUID().toString());
+    }
+
+    /** A turn carried on under its original id (taken over from another agent). */
+    Turn(String submissionId, String id) {
         this.submissionId = submissionId;
+        this.id = id;
     }
 }

@@ -68,6 +68,14 @@ final class TurnLoop {
         session.emit(turn, new EventMsg.TaskStarted());
         session.emit(turn, new EventMsg.UserMessage(text));
         session.addToHistory(Prompts.userMessage(text, images));
+        return carryOn(turn);
+    }
+
+    /**
+     * Carries on a turn that another agent started (a takeover): no task_started, no new user
+     * message; the history already ends where that agent stopped, every call answered.
+     */
+    Future<Void> carryOn(Turn turn) {
         // the first turn waits for the MCP servers to start (each bounded by its startup timeout)
         return mcp.get().ready().compose(v -> step(turn)).transform(ar -> {
             if (ar.succeeded()) {

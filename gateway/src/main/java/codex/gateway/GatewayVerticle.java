@@ -3,6 +3,10 @@ package codex.gateway;
 import codex.protocol.Addresses;
 import codex.protocol.BusRequests;
 import codex.protocol.ServicePing;
+import codex.protocol.SessionOwnership;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import codex.gateway.metrics.GatewayMetrics;
 import codex.gateway.approvals.ApprovalInbox;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,7 +57,10 @@ public class GatewayVerticle extends VerticleBase {
     /** Events held in all replay buffers (kept here: the buffers map is this loop's alone, the metrics are read elsewhere). */
     private long bufferedEvents;
 
-    /** The agent instance that owns each session this gateway opened. */
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(GatewayVerticle.class.getName());
+    /** The highest fencing number seen on each session's events: an older owner's events are refused. */
+    private final Map<String, Long> fenceOf = new java.util.HashMap<>();
+    /** The agent instance that opened each session, for agents that keep no owners map entry. */
     private final Map<String, String> agentOf = new java.util.HashMap<>();
     /** Where each session this gateway created keeps its durable log (null entries: the agent's own home). */
     private final Map<String, String> codexHomeOf = new java.util.HashMap<>();
@@ -64,6 +71,7 @@ public class GatewayVerticle extends VerticleBase {
             if (size() > BUFFERED_SESSIONS) {
                 agentOf.remove(eldest.getKey()); // submissions then find the agent by the per-session address
                 codexHomeOf.remove(eldest.getKey());
+                fenceOf.remove(eldest.getKey());
                 bufferedEvents -= eldest.getValue().size();
                 return true;
             }
@@ -145,11 +153,54 @@ public class GatewayVerticle extends VerticleBase {
                 .onFailure(err -> msg.fail(404, "session " + sessionId + " is not open: " + err.getMessage()));
     }
 
+    /**
+     * To the session's current owner, as the cluster's owners map names it (never a remembered
+     * address: after a takeover the next submission goes to the new owner). While the owner is gone
+     * and nobody has taken over yet (the dead agent's lease runs out in seconds) it is asked again,
+     * for up to {@link #OWNER_WAIT_MS} ms.
+     */
     private Future<Accepted> relay(String sessionId, Submission submission) {
-        String agentAddress = agentOf.get(sessionId);
-        return agentAddress != null
-                ? BusRequests.call(vertx, agentAddress, new Submit(sessionId, submission), Accepted.class, AGENT_CALL)
-                : BusRequests.call(vertx, Addresses.agentSession(sessionId), submission, Accepted.class, AGENT_CALL);
+        return relay(sessionId, submission, System.currentTimeMillis() + OWNER_WAIT_MS, null);
+    }
+
+    static final long OWNER_WAIT_MS = 30_000;
+    private static final DeliveryOptions OWNER_CALL = new DeliveryOptions().setSendTimeout(5_000);
+
+    private Future<Accepted> relay(String sessionId, Submission submission, long deadline, Throwable last) {
+        if (System.currentTimeMillis() > deadline) {
+            return Future.failedFuture(last);
+        }
+        return owner(sessionId).compose(owner -> {
+            if (owner == null) {
+                String remembered = agentOf.get(sessionId); // an agent that keeps no owners map entry
+                return remembered != null
+                        ? BusRequests.call(vertx, remembered, new Submit(sessionId, submission), Accepted.class, AGENT_CALL)
+                        : BusRequests.call(vertx, Addresses.agentSession(sessionId), submission, Accepted.class, AGENT_CALL);
+            }
+            return BusRequests.call(vertx, owner.agentAddress(), new Submit(sessionId, submission), Accepted.class, OWNER_CALL)
+                    .recover(err -> {
+                        if (err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE
+                                && re.failureCode() != 404) {
+                            return Future.failedFuture(err); // the owner refused it: asking again changes nothing
+                        }
+                        // the owner died (no handlers, no answer) or no longer has it: look the owner up again soon
+                        Promise<Accepted> retried = Promise.promise();
+                        vertx.setTimer(500, t -> relay(sessionId, submission, deadline, err).onComplete(retried));
+                        return retried.future();
+                    });
+        });
+    }
+
+    private Future<SessionOwnership.Owner> owner(String sessionId) {
+        return vertx.sharedData().<String, String>getAsyncMap(SessionOwnership.OWNERS_MAP)
+                .compose(m -> m.get(sessionId))
+                .map(text -> {
+                    try {
+                        return SessionOwnership.Owner.decode(text);
+                    } catch (IllegalArgumentException unreadable) {
+                        return null;
+                    }
+                });
     }
 
     /** The approvals inbox (see {@link Addresses#GATEWAY_APPROVALS}). */
@@ -297,6 +348,17 @@ public class GatewayVerticle extends VerticleBase {
         if (sessionId == null) {
             return; // not an event of any session: nobody to relay it to
         }
+        String fenceHeader = msg.headers().get(SessionOwnership.FENCE_HEADER);
+        if (fenceHeader != null) {
+            long fence = Long.parseLong(fenceHeader);
+            Long highest = fenceOf.get(sessionId);
+            if (highest != null && fence < highest) {
+                LOG.warning("refused event seq " + header.seq() + " of session " + sessionId + ": fence " + fence
+                        + " is older than " + highest + " (an agent that lost the session)");
+                return;
+            }
+            fenceOf.put(sessionId, fence);
+        }
         EventBuffer<JsonObject> buffer = buffers.computeIfAbsent(sessionId, this::newBuffer);
         int before = buffer.size();
         buffer.add(event);
@@ -308,6 +370,7 @@ public class GatewayVerticle extends VerticleBase {
             dropBuffer(sessionId);
             agentOf.remove(sessionId);
             codexHomeOf.remove(sessionId);
+            fenceOf.remove(sessionId);
         }
         metrics.buffers(buffers.size(), bufferedEvents);
     }

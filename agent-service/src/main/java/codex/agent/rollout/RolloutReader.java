@@ -40,9 +40,12 @@ public final class RolloutReader {
      * @param records        every well-formed record after the meta line, whole and in order (items, events, states, other types)
      * @param skippedLines   corrupted lines that were skipped
      * @param tornTail       whether an unterminated last line was ignored
+     * @param fencedLines    records skipped because an owner of a higher fence had taken the session over before them
+     * @param fence          the fence of the last owner record (0: none)
      */
     public record Rollout(Path file, JsonObject meta, List<JsonObject> items, List<JsonObject> events, long lastSeq,
-                          String lastResponseId, List<JsonObject> records, int skippedLines, boolean tornTail) {
+                          String lastResponseId, List<JsonObject> records, int skippedLines, boolean tornTail,
+                          int fencedLines, long fence) {
         public String sessionId() {
             return meta.getString("session_id");
         }
@@ -68,6 +71,8 @@ public final class RolloutReader {
         long lastSeq = 0;
         String lastResponseId = null;
         int skipped = 0;
+        int fenced = 0;
+        long fence = 0;
         int start = 0;
         while (start < end) {
             int nl = indexOf(bytes, (byte) '\n', start, end);
@@ -94,6 +99,15 @@ public final class RolloutReader {
                 }
                 meta = record;
                 continue;
+            }
+            if (record.getValue("fence") instanceof Number f) {
+                if (f.longValue() < fence) {
+                    fenced++;
+                    continue; // written by an owner that had already been replaced
+                }
+                if ("owner".equals(type)) {
+                    fence = f.longValue();
+                }
             }
             records.add(record);
             switch (type) {
@@ -129,7 +143,7 @@ public final class RolloutReader {
                     + (torn ? " (its only line was cut off, the session died before anything was recorded)" : " (the file is empty)"));
         }
         return new Rollout(file, meta, List.copyOf(items), List.copyOf(events), lastSeq, lastResponseId,
-                List.copyOf(records), skipped, torn);
+                List.copyOf(records), skipped, torn, fenced, fence);
     }
 
     /** One line as a record: a JSON object with a string "type"; null for anything else. */

@@ -144,6 +144,10 @@ public final class RolloutRecorder implements AutoCloseable {
     public void append(String type, JsonObject body) {
         Objects.requireNonNull(type, "type");
         JsonObject record = new JsonObject().put("type", type);
+        long f = fence;
+        if (f > 0) {
+            record.put("fence", f);
+        }
         if (body != null) {
             if (body.containsKey("type")) {
                 throw new IllegalArgumentException("a rollout record body must not have its own \"type\" key"
@@ -152,6 +156,19 @@ public final class RolloutRecorder implements AutoCloseable {
             body.forEach(e -> record.put(e.getKey(), e.getValue()));
         }
         enqueueEncoded(record);
+    }
+
+    private volatile long fence;
+
+    /**
+     * {@code {"type":"owner","fence","instance_id","node_id","timestamp"}}: from here on the session is
+     * written by that owner; every later record carries {@code "fence"}, and a reader skips records of
+     * a lower fence that come after it (a previous owner presumed dead that still wrote).
+     */
+    public void appendOwner(long newFence, String instanceId, String nodeId) {
+        fence = newFence;
+        append("owner", new JsonObject().put("instance_id", instanceId).put("node_id", nodeId)
+                .put("timestamp", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString()));
     }
 
     /** {@code {"type":"item","item":{...}}}: a conversation item as sent to / received from the Responses API. */
@@ -359,12 +376,15 @@ public final class RolloutRecorder implements AutoCloseable {
         try {
             if (!resume) {
                 Files.createDirectories(file.getParent());
-                return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                        StandardOpenOption.APPEND);
             }
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            channel.truncate(completeLinesLength(channel));
-            channel.position(channel.size());
-            return channel;
+            try (FileChannel cut = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                cut.truncate(completeLinesLength(cut));
+            }
+            // O_APPEND: every batch lands at the end of the file, even if a previous owner that was
+            // presumed dead still writes to it (its lines then carry an older fence; readers skip them)
+            return FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         } catch (java.nio.file.FileAlreadyExistsException e) {
             fail("cannot create rollout " + file + ": a file of that name already exists (same session id and start second?)");
         } catch (IOException | RuntimeException e) {

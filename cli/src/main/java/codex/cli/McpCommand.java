@@ -104,7 +104,10 @@ public final class McpCommand implements Callable<Integer> {
             // config files and AGENTS.md are read off the event loop
             return vertx.executeBlocking(() -> sessionConfig(call))
                     .compose(config -> client.createSession(config, null))
-                    .compose(id -> client.subscribe(id, 0, events).map(id));
+                    .compose(id -> client.subscribe(id, 0, events).map(consumer -> {
+                        followed.put(id, consumer);
+                        return id;
+                    }));
         }
 
         private SessionConfig sessionConfig(CodexToolCall call) {
@@ -122,6 +125,16 @@ public final class McpCommand implements Callable<Integer> {
                 throw new IllegalStateException(config.provider().missingKeyMessage());
             }
             return SessionConfigs.of(config, cwd);
+        }
+
+        private final java.util.Map<String, io.vertx.core.eventbus.MessageConsumer<?>> followed = new java.util.HashMap<>();
+
+        @Override
+        public void release(Object principal, String sessionId) {
+            var consumer = followed.remove(sessionId);
+            if (consumer != null) {
+                consumer.unregister();
+            }
         }
 
         @Override

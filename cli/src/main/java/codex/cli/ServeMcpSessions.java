@@ -27,6 +27,8 @@ final class ServeMcpSessions implements CodexSessions {
     private final HttpGatewayVerticle http;
     private final GatewayClient client;
     private final Path serverCwd;
+    /** The event subscription of every session the MCP server still knows (released when it forgets one). */
+    private final java.util.Map<String, io.vertx.core.eventbus.MessageConsumer<?>> followed = new java.util.concurrent.ConcurrentHashMap<>();
 
     ServeMcpSessions(Vertx vertx, HttpGatewayVerticle http, Path serverCwd) {
         this.http = http;
@@ -49,7 +51,18 @@ final class ServeMcpSessions implements CodexSessions {
                 call.sandboxPermissions(), config, null);
         return http.openSession(identity, request)
                 .recover(err -> Future.failedFuture(err instanceof ApiException api ? api.getMessage() : String.valueOf(err)))
-                .compose(id -> client.subscribe(id, 0, events).map(id));
+                .compose(id -> client.subscribe(id, 0, events).map(consumer -> {
+                    followed.put(id, consumer);
+                    return id;
+                }));
+    }
+
+    @Override
+    public void release(Object principal, String sessionId) {
+        var consumer = followed.remove(sessionId);
+        if (consumer != null) {
+            consumer.unregister();
+        }
     }
 
     @Override

@@ -54,7 +54,10 @@ public final class CodexMcpServer {
     private final Context context;
     private final CodexSessions sessions;
     private final Scheduler outbound = Schedulers.newSingle("mcp-server-out", true);
-    private final Map<String, SessionState> sessionsById = new HashMap<>();
+    /** The Codex sessions this server opened, least recently used first (codex-reply finds them here). */
+    private final Map<String, SessionState> sessionsById = new java.util.LinkedHashMap<>(16, 0.75f, true);
+    /** How many idle Codex sessions each principal keeps for codex-reply; older ones are released. */
+    private int sessionsKept = 64;
     /** Running calls by MCP session and JSON-RPC request id (the key a cancellation names). */
     private final Map<String, TurnRun> runsByRequest = new HashMap<>();
     private final AtomicLong submissions = new AtomicLong();
@@ -189,6 +192,7 @@ public final class CodexMcpServer {
             }
             state.id = ar.result();
             sessionsById.put(state.id, state);
+            releaseOldSessions(state.principal);
             run.sessionId = state.id;
             run.submitInput(call.prompt());
         });
@@ -227,6 +231,32 @@ public final class CodexMcpServer {
         run.sessionId = id;
         state.current = run;
         run.submitInput(prompt);
+    }
+
+    /** For tests: how many idle Codex sessions a principal keeps. */
+    void keepSessions(int n) {
+        this.sessionsKept = n;
+    }
+
+    /**
+     * A long-running server (codex serve) must not hold every session it ever opened: beyond
+     * {@link #sessionsKept} per principal, the least recently used idle ones are forgotten and
+     * released (their event subscriptions end; codex-reply then says the id is unknown).
+     */
+    private void releaseOldSessions(Object principal) {
+        List<SessionState> own = sessionsById.values().stream()
+                .filter(st -> java.util.Objects.equals(st.principal, principal)).toList();
+        int excess = own.size() - sessionsKept;
+        for (SessionState st : own) {
+            if (excess <= 0) {
+                break;
+            }
+            if (st.current == null) {
+                sessionsById.remove(st.id);
+                sessions.release(principal, st.id);
+                excess--;
+            }
+        }
     }
 
     private void cancel(String mcpSession, String requestId) {

@@ -21,4 +21,8 @@ public interface CodexSessions {
 
     /** Sends a submission to a session this server opened for the same principal. */
     Future<Void> submit(Object principal, String sessionId, Submission submission);
+
+    /** The server forgets this session: stop delivering its events (the session itself goes on). */
+    default void release(Object principal, String sessionId) {
+    }
 }

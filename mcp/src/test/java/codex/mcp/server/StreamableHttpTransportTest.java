@@ -43,31 +43,41 @@ class StreamableHttpTransportTest {
     private HttpServer server;
     private String url;
 
-    /** A Codex that answers every prompt with one message. */
+    private final List<String> released = new CopyOnWriteArrayList<>();
+
+    /** A Codex that answers every prompt with one message; sessions s-1, s-2, … */
     private final CodexSessions scripted = new CodexSessions() {
-        private Consumer<Event> events;
+        private final java.util.Map<String, Consumer<Event>> events = new java.util.concurrent.ConcurrentHashMap<>();
+        private int opened;
         private long seq;
 
         @Override
-        public Future<String> open(Object principal, CodexToolCall call, Consumer<Event> events) {
-            this.events = events;
-            emit(new EventMsg.SessionConfigured("s-1", "m", "openai", "/w", "never", List.of(), false));
-            return Future.succeededFuture("s-1");
+        public Future<String> open(Object principal, CodexToolCall call, Consumer<Event> consumer) {
+            String id = "s-" + ++opened;
+            events.put(id, consumer);
+            emit(id, new EventMsg.SessionConfigured(id, "m", "openai", "/w", "never", List.of(), false));
+            return Future.succeededFuture(id);
         }
 
         @Override
         public Future<Void> submit(Object principal, String sessionId, Submission submission) {
             submitted.add(submission);
             if (submission.op() instanceof Submission.Op.UserInput) {
-                emit(new EventMsg.TaskStarted());
-                emit(new EventMsg.AgentMessage("hello from " + principal));
-                emit(new EventMsg.TaskComplete("hello from " + principal));
+                emit(sessionId, new EventMsg.TaskStarted());
+                emit(sessionId, new EventMsg.AgentMessage("hello from " + principal));
+                emit(sessionId, new EventMsg.TaskComplete("hello from " + principal));
             }
             return Future.succeededFuture();
         }
 
-        private void emit(EventMsg msg) {
-            events.accept(new Event("s-1", ++seq, "t", null, 1, msg));
+        @Override
+        public void release(Object principal, String sessionId) {
+            released.add(sessionId);
+            events.remove(sessionId);
+        }
+
+        private void emit(String id, EventMsg msg) {
+            events.get(id).accept(new Event(id, ++seq, "t", null, 1, msg));
         }
     };
 
@@ -171,6 +181,47 @@ class StreamableHttpTransportTest {
         JsonNode refused = messages(bobs.body()).get(messages(bobs.body()).size() - 1);
         assertTrue(refused.at("/result/isError").asBoolean(), bobs.body());
         assertTrue(refused.at("/result/content/0/text").asText().startsWith("unknown session id s-1"), bobs.body());
+    }
+
+    /** A tools/call, its stream read to the end, the server's pings answered; the messages in order. */
+    private List<JsonNode> callTool(String who, String session, String body) throws Exception {
+        HttpRequest call = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("X-Who", who).header("Mcp-Session-Id", session)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<Stream<String>> streamed = HTTP.send(call, HttpResponse.BodyHandlers.ofLines());
+        List<JsonNode> seen = new ArrayList<>();
+        var lines = streamed.body().iterator();
+        while (lines.hasNext()) {
+            String line = lines.next();
+            if (line.startsWith("data: ")) {
+                JsonNode m = JSON.readTree(line.substring(6));
+                seen.add(m);
+                if ("ping".equals(m.path("method").asText())) {
+                    post(who, session, "{\"jsonrpc\":\"2.0\",\"id\":" + m.get("id") + ",\"result\":{}}");
+                }
+            }
+        }
+        return seen;
+    }
+
+    @Test
+    void aPrincipalKeepsItsRecentCodexSessions_olderIdleOnesAreReleased() throws Exception {
+        mcp.keepSessions(2);
+        String session = initialize("alice");
+        String codex = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"codex\","
+                + "\"arguments\":{\"prompt\":\"hi\"}}}";
+        for (int i = 0; i < 3; i++) {
+            List<JsonNode> out = callTool("alice", session, codex);
+            assertEquals("s-" + (i + 1), out.get(out.size() - 1).at("/result/structuredContent/sessionId").asText());
+        }
+        assertEquals(List.of("s-1"), released);
+        String reply = "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"codex-reply\","
+                + "\"arguments\":{\"sessionId\":\"SID\",\"prompt\":\"again\"}}}";
+        List<JsonNode> gone = callTool("alice", session, reply.replace("SID", "s-1"));
+        assertTrue(gone.get(gone.size() - 1).at("/result/content/0/text").asText().startsWith("unknown session id s-1"));
+        List<JsonNode> kept = callTool("alice", session, reply.replace("SID", "s-2"));
+        assertEquals("hello from alice", kept.get(kept.size() - 1).at("/result/content/0/text").asText());
     }
 
     @Test

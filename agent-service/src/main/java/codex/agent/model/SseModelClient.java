@@ -96,6 +96,11 @@ public abstract class SseModelClient implements ModelClient {
         result.future().onComplete(done -> ModelMetrics.streamed(provider.id(), done.succeeded(), System.nanoTime() - sent));
         http.request(options)
                 .compose(req -> {
+                    if (cancelled) {
+                        // interrupted while the connection was being made: there was no request to reset then
+                        req.reset();
+                        return Future.failedFuture(ModelException.fatal("interrupted"));
+                    }
                     inFlight = req;
                     return req.send(body);
                 })

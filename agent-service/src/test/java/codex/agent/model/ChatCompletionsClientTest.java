@@ -230,6 +230,20 @@ class ChatCompletionsClientTest {
         assertTrue(elapsedMs < 5_000, "the stall is detected promptly: " + elapsedMs + " ms");
     }
 
+    /** An interrupt that comes while the connection is still being made (seen as a lost interrupt under load). */
+    @Test
+    void cancelBeforeTheConnectionIsOpen_endsTheStreamAsInterrupted() throws Exception {
+        server.then(stallAfter(role("chatcmpl-hang")));
+        ChatCompletionsClient c = client(0, 0, 60_000);
+        java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
+        vertx.runOnContext(v -> {
+            c.stream(hello(), events::add, notices::add).onComplete(ar -> ended.complete(ar.cause()));
+            c.cancel(); // same tick: the connection is not open yet
+        });
+        Throwable err = ended.get(5, TimeUnit.SECONDS);
+        assertTrue(err != null && err.getMessage().contains("interrupted"), String.valueOf(err));
+    }
+
     @Test
     void stalledStreamFailsOnceStreamRetriesAreUsedUp() throws Exception {
         server.then(stallAfter(text("a", "x"))).then(stallAfter(text("b", "y")));

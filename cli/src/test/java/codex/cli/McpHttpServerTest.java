@@ -200,7 +200,7 @@ class McpHttpServerTest {
                     aborted = e;
                 }
             }
-            assertTrue(aborted != null, "no turn_aborted after the cancel");
+            assertTrue(aborted != null, "no turn_aborted after the cancel; client: " + out + "\nserver log:\n" + serve.log());
             assertEquals("interrupted", aborted.getJsonObject("msg").getString("reason"), aborted.encode());
         }
     }

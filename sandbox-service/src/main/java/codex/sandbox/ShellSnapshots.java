@@ -209,8 +209,21 @@ public final class ShellSnapshots implements AutoCloseable {
             return true;
         }
         Path real = realBase();
+        // .git/.codex directly inside any writable root stay read-only under disk-read-only-metadata-folders,
+        // wherever they lie beneath a root (see SandboxedExecutor): $CODEX_HOME = ~/.codex with cwd = ~ is safe
+        List<Path> readOnly = new ArrayList<>();
         for (Path root : policy.writableRoots()) {
-            if (real.startsWith(root) || root.startsWith(real)) {
+            for (Path entry : policy.readOnlyEntries(root)) {
+                if (Files.isDirectory(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    readOnly.add(entry);
+                }
+            }
+        }
+        for (Path root : policy.writableRoots()) {
+            if (root.startsWith(real)) {
+                return true;
+            }
+            if (real.startsWith(root) && readOnly.stream().noneMatch(e -> real.startsWith(e) && e.startsWith(root))) {
                 return true;
             }
         }

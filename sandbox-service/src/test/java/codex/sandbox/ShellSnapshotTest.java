@@ -368,6 +368,27 @@ class ShellSnapshotTest {
     }
 
     @Test
+    void codexHomeInsideTheWorkingDirectoryIsSafeWhenItsMetadataFolderIsReadOnly(@TempDir Path dir) throws Exception {
+        Path home = home(dir, BASH_PROFILE);
+        Path cwd = Files.createDirectories(dir.resolve("work"));
+        Path base = Files.createDirectories(cwd.resolve(".codex/shell_snapshots")); // cwd = ~, CODEX_HOME = ~/.codex
+        // entries directly in a folder split around .codex cannot be created, existing ones can be written
+        Files.writeString(cwd.resolve("profile-runs"), "");
+        ShellSnapshots snapshots = new ShellSnapshots(EXECUTOR::run, new ShellSnapshots.Settings(true, base));
+        List<SandboxPermission> workspaceWrite = perms("disk-full-read-access", "disk-write-cwd",
+                "disk-read-only-metadata-folders");
+        ExecRequest fast = snapshots.prepare(login("bash", cwd, env(home), "ll", workspaceWrite));
+        assertNotNull(fast.env().get("BASH_ENV"), "workspace-write keeps .codex read-only: snapshots stay on");
+        assertEquals("listing\n", EXECUTOR.run(fast).stdout());
+        ExecResult tamper = EXECUTOR.run(new ExecRequest(List.of("bash", "-c", "echo evil >> \"$BASH_ENV\" || echo refused"),
+                cwd, fast.env(), 10_000, workspaceWrite, 1 << 20, false, fast.readablePaths()));
+        assertEquals("refused\n", tamper.stdout(), "the sandbox really keeps it read-only");
+        ExecRequest seedWrite = new ExecRequest(List.of("true"), cwd, env(home), 1000, perms("disk-write-cwd"), 1000, false);
+        assertTrue(snapshots.canWriteSnapshots(seedWrite), "the seed's disk-write-cwd alone covers .codex");
+        snapshots.close();
+    }
+
+    @Test
     void closeDeletesTheFilesAndLeftoversOfEndedServicesGo(@TempDir Path dir) throws Exception {
         Path home = home(dir, BASH_PROFILE);
         Path cwd = Files.createDirectories(dir.resolve("work"));

@@ -4,17 +4,25 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** Command-line options of the clustered modes (`codex service`, `codex serve --cluster`). */
+/**
+ * Command-line options of the clustered modes (`codex service`, `codex serve --cluster`). Name,
+ * host and member list may also come from the environment ($CODEX_CLUSTER_NAME,
+ * $CODEX_CLUSTER_HOST, $CODEX_CLUSTER_MEMBERS, comma-separated), e.g. one env file for every
+ * container; an option given on the command line wins.
+ */
 final class ClusterOptions {
-    @Option(names = "--cluster-name", paramLabel = "NAME", description = "Cluster to join (default: codex-vertx).")
-    String name = "codex-vertx";
+    @Option(names = "--cluster-name", paramLabel = "NAME", defaultValue = "${env:CODEX_CLUSTER_NAME:-codex-vertx}",
+            description = "Cluster to join (default: $CODEX_CLUSTER_NAME, else codex-vertx).")
+    String name;
 
-    @Option(names = "--cluster-host", paramLabel = "HOST",
-            description = "Address this process binds and announces for the cluster (default 127.0.0.1).")
-    String host = "127.0.0.1";
+    @Option(names = "--cluster-host", paramLabel = "HOST", defaultValue = "${env:CODEX_CLUSTER_HOST:-127.0.0.1}",
+            description = "Address this process binds and announces for the cluster (default: $CODEX_CLUSTER_HOST, else 127.0.0.1).")
+    String host;
 
-    @Option(names = "--cluster-member", paramLabel = "HOST[:PORT]",
-            description = "A member to join (repeatable; default: the cluster host, ports 5701 and up).")
+    @Option(names = "--cluster-member", paramLabel = "HOST[:PORT]", split = ",", defaultValue = "${env:CODEX_CLUSTER_MEMBERS}",
+            description = "A member to join (repeatable or comma-separated; a host alone means ports 5701-5703; default:"
+                    + " $CODEX_CLUSTER_MEMBERS, else the cluster host). A member whose list answers nowhere starts the"
+                    + " cluster at once.")
     List<String> members = new ArrayList<>();
 
     @Option(names = "--cluster-tls", paramLabel = "DIR",
@@ -28,6 +36,8 @@ final class ClusterOptions {
     boolean insecure;
 
     Cluster.Options toOptions() {
-        return new Cluster.Options(name, host, members.isEmpty() ? List.of(host) : List.copyOf(members), tls, insecure);
+        List<String> listed = members == null ? List.of()
+                : members.stream().map(String::trim).filter(m -> !m.isEmpty()).toList();
+        return new Cluster.Options(name, host, listed.isEmpty() ? List.of(host) : listed, tls, insecure);
     }
 }

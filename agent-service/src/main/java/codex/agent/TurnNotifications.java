@@ -20,7 +20,6 @@ final class TurnNotifications {
     private static final DeliveryOptions SEND = new DeliveryOptions().setSendTimeout(40_000);
     private final Vertx vertx;
     private final Redelivery redelivery;
-    private int pending;
 
     TurnNotifications(Vertx vertx, Redelivery redelivery) {
         this.vertx = vertx;
@@ -29,11 +28,6 @@ final class TurnNotifications {
 
     void send(TurnComplete turn) {
         attempt(Json.toJson(turn), System.currentTimeMillis(), 0);
-    }
-
-    /** Turns waiting for another attempt (the notifier is down). */
-    int pending() {
-        return pending;
     }
 
     private void attempt(JsonObject body, long firstAt, int attempt) {
@@ -45,11 +39,7 @@ final class TurnNotifications {
                         + " s ([notifier] redelivery_window_seconds): " + err.getMessage());
                 return;
             }
-            pending++;
-            vertx.setTimer(delay, t -> {
-                pending--;
-                attempt(body, firstAt, attempt + 1);
-            });
+            vertx.setTimer(delay, t -> attempt(body, firstAt, attempt + 1));
         });
     }
 }

@@ -49,10 +49,21 @@ final class McpServersCommands {
     private McpServersCommands() {
     }
 
-    static ConfigOptions options(McpCommand parent, List<String> more) {
-        List<String> all = new ArrayList<>(parent.overrides);
-        all.addAll(more);
-        return new ConfigOptions(null, System.getenv(), all, parent.profile, null, null, null, null, null, null);
+    /** What every `codex mcp` subcommand shares: the parent's options and its own `-c` overrides. */
+    abstract static class ServerCommand {
+        @ParentCommand
+        McpCommand parent;
+
+        @Option(names = {"-c", "--config"}, paramLabel = "key=value",
+                description = "Override a config value (repeatable; add and remove check it but do not apply it).")
+        List<String> overrides = new ArrayList<>();
+
+        /** The config options of `codex mcp [-c …] [-p …] SUB [-c …]`: the parent's overrides first. */
+        ConfigOptions options() {
+            List<String> all = new ArrayList<>(parent.overrides);
+            all.addAll(overrides);
+            return new ConfigOptions(null, System.getenv(), all, parent.profile, null, null, null, null, null, null);
+        }
     }
 
     static boolean validName(String name) {
@@ -108,18 +119,8 @@ final class McpServersCommands {
         return s.bearerTokenEnvVar() != null ? "bearer_token" : "unknown"; // no OAuth here: what it needs is not known
     }
 
-    private static CodexConfig load(ConfigOptions options) {
-        return ConfigLoader.load(options);
-    }
-
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the configured MCP servers ([mcp_servers] in config.toml).")
-    static final class ListServers implements Callable<Integer> {
-        @ParentCommand
-        McpCommand parent;
-
-        @Option(names = {"-c", "--config"}, paramLabel = "key=value", description = "Override a config value (repeatable).")
-        List<String> overrides = new ArrayList<>();
-
+    static final class ListServers extends ServerCommand implements Callable<Integer> {
         @Option(names = "--json", description = "Output the configured servers as JSON.")
         boolean json;
 
@@ -127,7 +128,7 @@ final class McpServersCommands {
         public Integer call() throws IOException {
             CodexConfig config;
             try {
-                config = load(options(parent, overrides));
+                config = ConfigLoader.load(options());
             } catch (ConfigException e) {
                 System.err.println("Error: " + e.getMessage());
                 return 1;
@@ -204,13 +205,7 @@ final class McpServersCommands {
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Show one configured MCP server.")
-    static final class GetServer implements Callable<Integer> {
-        @ParentCommand
-        McpCommand parent;
-
-        @Option(names = {"-c", "--config"}, paramLabel = "key=value", description = "Override a config value (repeatable).")
-        List<String> overrides = new ArrayList<>();
-
+    static final class GetServer extends ServerCommand implements Callable<Integer> {
         @Option(names = "--json", description = "Output the server configuration as JSON.")
         boolean json;
 
@@ -221,7 +216,7 @@ final class McpServersCommands {
         public Integer call() throws IOException {
             CodexConfig config;
             try {
-                config = load(options(parent, overrides));
+                config = ConfigLoader.load(options());
             } catch (ConfigException e) {
                 System.err.println("Error: " + e.getMessage());
                 return 1;
@@ -283,13 +278,7 @@ final class McpServersCommands {
     @Command(name = "add", mixinStandardHelpOptions = true, sortOptions = false,
             customSynopsis = "codex mcp add [OPTIONS] <NAME> (--url <URL> | -- <COMMAND>...)",
             description = "Add (or replace) a global MCP server in config.toml: a command after --, or --url.")
-    static final class AddServer implements Callable<Integer> {
-        @ParentCommand
-        McpCommand parent;
-
-        @Option(names = {"-c", "--config"}, paramLabel = "key=value", description = "Override a config value (checked, not applied).")
-        List<String> overrides = new ArrayList<>();
-
+    static final class AddServer extends ServerCommand implements Callable<Integer> {
         @Option(names = "--env", paramLabel = "KEY=VALUE",
                 description = "Environment variables to set when launching the server. Only valid with stdio servers.")
         List<String> env = new ArrayList<>();
@@ -344,19 +333,13 @@ final class McpServersCommands {
             }
             McpServersToml.Entry entry = url != null ? new McpServersToml.Entry(null, null, null, url, bearerTokenEnvVar)
                     : new McpServersToml.Entry(command.get(0), command.subList(1, command.size()), envMap, null, null);
-            return edit(parent, overrides, text -> McpServersToml.put(text, name, entry),
+            return edit(options(), text -> McpServersToml.put(text, name, entry),
                     "Added global MCP server '" + name + "'.");
         }
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a global MCP server from config.toml.")
-    static final class RemoveServer implements Callable<Integer> {
-        @ParentCommand
-        McpCommand parent;
-
-        @Option(names = {"-c", "--config"}, paramLabel = "key=value", description = "Override a config value (checked, not applied).")
-        List<String> overrides = new ArrayList<>();
-
+    static final class RemoveServer extends ServerCommand implements Callable<Integer> {
         @Parameters(paramLabel = "NAME", description = "Name of the MCP server configuration to remove.")
         String name;
 
@@ -366,7 +349,7 @@ final class McpServersCommands {
                 return 1;
             }
             boolean[] found = {true};
-            int code = edit(parent, overrides, text -> McpServersToml.remove(text, name).orElseGet(() -> {
+            int code = edit(options(), text -> McpServersToml.remove(text, name).orElseGet(() -> {
                 found[0] = false;
                 return null;
             }), "Removed global MCP server '" + name + "'.");
@@ -381,14 +364,12 @@ final class McpServersCommands {
      * Reads config.toml, applies the edit (null: nothing to write), writes it back atomically with
      * its permissions, and says {@code done}.
      */
-    private static int edit(McpCommand parent, List<String> overrides, java.util.function.UnaryOperator<String> change,
-                            String done) {
-        ConfigOptions options = options(parent, overrides);
+    private static int edit(ConfigOptions options, java.util.function.UnaryOperator<String> change, String done) {
         Path home = ConfigLoader.resolveCodexHome(options);
         Path file = home.resolve(ConfigLoader.CONFIG_FILE_NAME);
         try {
             // the overrides are checked (as today's Codex does) though an edit of the file ignores them
-            load(options);
+            ConfigLoader.load(options);
         } catch (ConfigException e) {
             if (e.getMessage() != null && e.getMessage().contains("-c override")) {
                 System.err.println("Error: " + e.getMessage());

@@ -11,10 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,16 +40,9 @@ class ClusterApprovalsRestartTest {
         try (var model = new FakeModelServer(List.of(
                 sse(toolCalls("r1", List.of(shellCall("call_0", "bash", "-c", "echo after-restart > made.txt")))),
                 sse(textResponse("r2", "made it"))))) {
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", CodexProcess.classpath(), "codex.cli.CodexMain", "service", "--cluster-name", cluster,
-                    "sandbox", "notifier", "agent");
-            pb.environment().putAll(Map.of("CODEX_HOME", tmp.resolve("home-agents").toString(), "OPENAI_API_KEY", "k",
-                    "OPENAI_BASE_URL", model.baseUrl()));
-            pb.redirectError(tmp.resolve("agents.err").toFile());
-            Process agents = pb.start();
-            try {
-                String line = new BufferedReader(new InputStreamReader(agents.getInputStream(), StandardCharsets.UTF_8)).readLine();
-                assertTrue(line != null && line.contains("joined cluster"), line + " / " + Files.readString(tmp.resolve("agents.err")));
+            try (var services = new ServiceProcesses(tmp, cluster)) {
+                services.start("agents", Map.of("CODEX_HOME", tmp.resolve("home-agents").toString(),
+                        "OPENAI_API_KEY", "k", "OPENAI_BASE_URL", model.baseUrl()), "sandbox", "notifier", "agent");
                 try (ServeProcess serve = ServeProcess.start(tmp.resolve("home-gateway"), model,
                         Map.of("CODEX_SERVE_TOKEN", TOKEN), "--cluster", "--cluster-name", cluster, "--services", "gateway")) {
                     String id = serve.createSession(TOKEN, new JsonObject().put("cwd", work.toString())
@@ -86,11 +75,6 @@ class ClusterApprovalsRestartTest {
                     assertEquals(200, answered.statusCode(), answered.body());
                     await(after, type("task_complete"), seen);
                     assertEquals("after-restart\n", Files.readString(work.resolve("made.txt")));
-                }
-            } finally {
-                agents.destroy();
-                if (!agents.waitFor(15, TimeUnit.SECONDS)) {
-                    agents.destroyForcibly();
                 }
             }
         }

@@ -10,24 +10,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,40 +34,6 @@ class ClusterEndToEndTest {
 
     @TempDir
     Path tmp;
-    final List<Process> processes = new ArrayList<>();
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    @AfterEach
-    void stopAll() throws Exception {
-        for (Process p : processes) {
-            p.destroy();
-        }
-        for (Process p : processes) {
-            if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
-    }
-
-    /** Starts `codex ARGS` and returns its first stdout line once it is printed. */
-    private String start(Map<String, String> env, String name, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", CodexProcess.classpath(), "codex.cli.CodexMain"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
-        pb.environment().putAll(env);
-        pb.redirectError(tmp.resolve(name + ".err").toFile());
-        Process p = pb.start();
-        processes.add(p);
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        assertTrue(line != null, name + " printed nothing: " + Files.readString(tmp.resolve(name + ".err")));
-        return line;
-    }
-
-
-
-
     private static JsonObject input(String id, String text) {
         return new JsonObject().put("id", id).put("op", new JsonObject().put("type", "user_input")
                 .put("items", new JsonArray().add(new JsonObject().put("type", "text").put("text", text))));
@@ -92,47 +51,47 @@ class ClusterEndToEndTest {
                 sse(toolCalls("r3", List.of(slow))),
                 sse(textResponse("r4", "never"))))) {
             String cluster = "codex-test-" + UUID.randomUUID();
-            String sandboxLine = start(Map.of("CODEX_HOME", tmp.resolve("home-a").toString()), "sandbox",
-                    "service", "--cluster-name", cluster, "sandbox", "notifier");
-            assertTrue(sandboxLine.contains("joined cluster"), sandboxLine);
-            long sandboxPid = Long.parseLong(sandboxLine.replaceAll(".*\\(pid (\\d+)\\).*", "$1"));
-            String serveLine = start(Map.of("CODEX_HOME", tmp.resolve("home-b").toString(), "OPENAI_API_KEY", "k",
-                            "OPENAI_BASE_URL", model.baseUrl(), "CODEX_SERVE_TOKEN", TOKEN), "serve",
-                    "serve", "--port", "0", "--cluster", "--cluster-name", cluster, "--services", "agent,gateway");
-            String base = serveLine.substring(serveLine.indexOf("http://"), serveLine.indexOf("/api/v1") + 7);
+            try (var services = new ServiceProcesses(tmp, cluster)) {
+                long sandboxPid = services.start("sandbox", Map.of("CODEX_HOME", tmp.resolve("home-a").toString()),
+                        "sandbox", "notifier").pid();
+                try (ServeProcess serve = ServeProcess.start(tmp.resolve("home-b"), model, Map.of("CODEX_SERVE_TOKEN", TOKEN),
+                        "--cluster", "--cluster-name", cluster, "--services", "agent,gateway")) {
+                    String base = serve.base;
 
-            HttpResponse<String> created = ApiCalls.post(base + "/sessions", new JsonObject().put("cwd", work.toString())
-                    .put("approval_policy", "never").put("sandbox_permissions", List.of("disk-full-read-access", "disk-write-cwd")), TOKEN);
-            assertEquals(201, created.statusCode(), created.body());
-            String id = new JsonObject(created.body()).getString("session_id");
-            BlockingQueue<JsonObject> events = ApiCalls.follow(base + "/sessions/" + id + "/events", TOKEN);
-            List<JsonObject> seen = new ArrayList<>();
+                    HttpResponse<String> created = ApiCalls.post(base + "/sessions", new JsonObject().put("cwd", work.toString())
+                            .put("approval_policy", "never").put("sandbox_permissions", List.of("disk-full-read-access", "disk-write-cwd")), TOKEN);
+                    assertEquals(201, created.statusCode(), created.body());
+                    String id = new JsonObject(created.body()).getString("session_id");
+                    BlockingQueue<JsonObject> events = ApiCalls.follow(base + "/sessions/" + id + "/events", TOKEN);
+                    List<JsonObject> seen = new ArrayList<>();
 
-            assertEquals(202, ApiCalls.post(base + "/sessions/" + id + "/submissions", input("s1", "run it"), TOKEN).statusCode());
-            ApiCalls.await(events, "task_complete", seen);
-            assertEquals(String.valueOf(sandboxPid), Files.readString(work.resolve("ppid.txt")).strip(),
-                    "the command was spawned by the sandbox process");
-            assertTrue(seen.stream().anyMatch(e -> "exec_command_output_delta".equals(e.getJsonObject("msg").getString("type"))
-                    && e.getJsonObject("msg").getString("chunk").contains("streamed-output")), seen.toString());
-            String told = model.requests().get(1).encode();
-            assertTrue(told.contains("streamed-output"), told);
+                    assertEquals(202, ApiCalls.post(base + "/sessions/" + id + "/submissions", input("s1", "run it"), TOKEN).statusCode());
+                    ApiCalls.await(events, "task_complete", seen);
+                    assertEquals(String.valueOf(sandboxPid), Files.readString(work.resolve("ppid.txt")).strip(),
+                            "the command was spawned by the sandbox process");
+                    assertTrue(seen.stream().anyMatch(e -> "exec_command_output_delta".equals(e.getJsonObject("msg").getString("type"))
+                            && e.getJsonObject("msg").getString("chunk").contains("streamed-output")), seen.toString());
+                    String told = model.requests().get(1).encode();
+                    assertTrue(told.contains("streamed-output"), told);
 
-            assertEquals(202, ApiCalls.post(base + "/sessions/" + id + "/submissions", input("s2", "now wait"), TOKEN).statusCode());
-            ApiCalls.await(events, "exec_command_begin", seen);
-            Path pidFile = work.resolve("slow.pid");
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()) {
-                assertTrue(System.currentTimeMillis() < deadline, "the slow command never started");
-                Thread.sleep(50);
+                    assertEquals(202, ApiCalls.post(base + "/sessions/" + id + "/submissions", input("s2", "now wait"), TOKEN).statusCode());
+                    ApiCalls.await(events, "exec_command_begin", seen);
+                    Path pidFile = work.resolve("slow.pid");
+                    long deadline = System.currentTimeMillis() + 30_000;
+                    while (!Files.exists(pidFile) || Files.readString(pidFile).isBlank()) {
+                        assertTrue(System.currentTimeMillis() < deadline, "the slow command never started");
+                        Thread.sleep(50);
+                    }
+                    long slowPid = Long.parseLong(Files.readString(pidFile).strip());
+                    assertEquals(202, ApiCalls.post(base + "/sessions/" + id + "/submissions", new JsonObject().put("id", "s3")
+                            .put("op", new JsonObject().put("type", "interrupt")), TOKEN).statusCode());
+                    JsonObject aborted = ApiCalls.await(events, "turn_aborted", seen);
+                    assertEquals("interrupted", aborted.getJsonObject("msg").getString("reason"));
+                    Thread.sleep(300);
+                    assertFalse(ProcessHandle.of(slowPid).map(ProcessHandle::isAlive).orElse(false),
+                            "the interrupt crossed to the sandbox process and killed the command");
+                }
             }
-            long slowPid = Long.parseLong(Files.readString(pidFile).strip());
-            assertEquals(202, ApiCalls.post(base + "/sessions/" + id + "/submissions", new JsonObject().put("id", "s3")
-                    .put("op", new JsonObject().put("type", "interrupt")), TOKEN).statusCode());
-            JsonObject aborted = ApiCalls.await(events, "turn_aborted", seen);
-            assertEquals("interrupted", aborted.getJsonObject("msg").getString("reason"));
-            Thread.sleep(300);
-            assertFalse(ProcessHandle.of(slowPid).map(ProcessHandle::isAlive).orElse(false),
-                    "the interrupt crossed to the sandbox process and killed the command");
         }
     }
 }

@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,35 +23,26 @@ class CodexCompatCliTest {
     Path tmp;
     Path work;
     Path home;
+    UserSetUp user;
 
     @BeforeEach
     void setUp() throws Exception {
-        work = Files.createDirectories(tmp.resolve("repo"));
-        Files.createDirectories(work.resolve(".git"));
-        home = Files.createDirectories(tmp.resolve("codex-home"));
-    }
-
-    private Map<String, String> env(FakeModelServer server) {
-        Map<String, String> env = new HashMap<>();
-        if (server != null) {
-            env.put("OPENAI_BASE_URL", server.baseUrl());
-        }
-        env.put("CODEX_HOME", home.toString());
-        env.put("TMPDIR", tmp.toString());
-        return env;
+        user = UserSetUp.in(tmp);
+        work = user.work();
+        home = user.home();
     }
 
     @Test
     void codexSubcommandsWeLackAnswerWithWhatToUseAndNeverReachTheModel() throws Exception {
         try (var server = new FakeModelServer(List.of(sse(textResponse("r1", "a review"))))) {
             for (String name : List.of("review", "apply", "cloud", "plugin", "app-server", "fork", "features")) {
-                var r = CodexProcess.run(work, env(server), null, name, "--some-flag", "arg");
+                var r = CodexProcess.run(work, user.envWithoutKey(server), null, name, "--some-flag", "arg");
                 assertEquals(2, r.exitCode(), name + ": " + r.stderr());
                 assertTrue(r.stderr().contains("'codex " + name + "' is not supported by codex-vertx: use "), r.stderr());
             }
             assertEquals(0, server.requests().size(), "no unsupported command became a model turn");
             // the same word inside a quoted prompt is a task
-            Map<String, String> env = env(server);
+            Map<String, String> env = user.envWithoutKey(server);
             env.put("OPENAI_API_KEY", "test-key");
             var r = CodexProcess.run(work, env, null, "exec", "review my change please");
             assertEquals(0, r.exitCode(), r.stderr());
@@ -64,7 +54,7 @@ class CodexCompatCliTest {
     void execAliasShortOutputFlagAndJsonBeforeThePrompt() throws Exception {
         Path last = tmp.resolve("last.txt");
         try (var server = new FakeModelServer(List.of(sse(textResponse("r1", "the answer"))))) {
-            Map<String, String> env = env(server);
+            Map<String, String> env = user.envWithoutKey(server);
             env.put("OPENAI_API_KEY", "test-key");
             var r = CodexProcess.run(work, env, null, "e", "--json", "-o", last.toString(), "what is it");
             assertEquals(0, r.exitCode(), r.stderr());
@@ -82,55 +72,55 @@ class CodexCompatCliTest {
 
     @Test
     void anUnknownJsonFormatIsRefused() throws Exception {
-        var r = CodexProcess.run(work, env(null), null, "exec", "--json=xml", "hi");
+        var r = CodexProcess.run(work, user.envWithoutKey(null), null, "exec", "--json=xml", "hi");
         assertEquals(2, r.exitCode());
         assertTrue(r.stderr().contains("valid formats are: codex (the default), seed"), r.stderr());
     }
 
     @Test
     void loginStoresTheKeyPrivatelyAndExecUsesItWhenTheEnvironmentHasNone() throws Exception {
-        var status = CodexProcess.run(work, env(null), null, "login", "status");
+        var status = CodexProcess.run(work, user.envWithoutKey(null), null, "login", "status");
         assertEquals(1, status.exitCode());
         assertTrue(status.stdout().contains("Not logged in"), status.stdout());
 
-        var chatgpt = CodexProcess.run(work, env(null), null, "login");
+        var chatgpt = CodexProcess.run(work, user.envWithoutKey(null), null, "login");
         assertEquals(2, chatgpt.exitCode());
         assertTrue(chatgpt.stderr().contains("ChatGPT sign-in is not offered"), chatgpt.stderr());
 
-        var login = CodexProcess.run(work, env(null), "sk-stored-key-1234\n", "login", "--with-api-key");
+        var login = CodexProcess.run(work, user.envWithoutKey(null), "sk-stored-key-1234\n", "login", "--with-api-key");
         assertEquals(0, login.exitCode(), login.stderr());
         assertFalse(login.stderr().contains("sk-stored-key-1234"), "the key is never printed: " + login.stderr());
         Path auth = home.resolve("auth.json");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(auth)));
         assertEquals("sk-stored-key-1234", new JsonObject(Files.readString(auth)).getString("OPENAI_API_KEY"));
 
-        status = CodexProcess.run(work, env(null), null, "login", "status");
+        status = CodexProcess.run(work, user.envWithoutKey(null), null, "login", "status");
         assertEquals(0, status.exitCode());
         assertTrue(status.stdout().contains("Logged in using an API key: sk-…1234"), status.stdout());
 
         try (var server = new FakeModelServer(List.of(sse(textResponse("r1", "ok"))))) {
-            var r = CodexProcess.run(work, env(server), null, "exec", "hi");
+            var r = CodexProcess.run(work, user.envWithoutKey(server), null, "exec", "hi");
             assertEquals(0, r.exitCode(), r.stderr());
             assertEquals("Bearer sk-stored-key-1234", server.headers().get(0).get("authorization"));
         }
 
-        var logout = CodexProcess.run(work, env(null), null, "logout");
+        var logout = CodexProcess.run(work, user.envWithoutKey(null), null, "logout");
         assertEquals(0, logout.exitCode());
         assertFalse(Files.exists(auth));
-        var r = CodexProcess.run(work, env(null), null, "exec", "hi");
+        var r = CodexProcess.run(work, user.envWithoutKey(null), null, "exec", "hi");
         assertEquals(1, r.exitCode());
         assertTrue(r.stderr().contains("codex login --with-api-key"), r.stderr());
     }
 
     @Test
     void completionScriptsForBashZshAndFish() throws Exception {
-        var bash = CodexProcess.run(work, env(null), null, "completion", "bash");
+        var bash = CodexProcess.run(work, user.envWithoutKey(null), null, "completion", "bash");
         assertEquals(0, bash.exitCode(), bash.stderr());
         assertTrue(bash.stdout().contains("complete -F") && bash.stdout().contains("exec"), bash.stdout());
-        var zsh = CodexProcess.run(work, env(null), null, "completion", "zsh");
+        var zsh = CodexProcess.run(work, user.envWithoutKey(null), null, "completion", "zsh");
         assertEquals(0, zsh.exitCode());
         assertTrue(zsh.stdout().startsWith("autoload -U +X compinit"), zsh.stdout());
-        var fish = CodexProcess.run(work, env(null), null, "completion", "fish");
+        var fish = CodexProcess.run(work, user.envWithoutKey(null), null, "completion", "fish");
         assertEquals(0, fish.exitCode());
         assertTrue(fish.stdout().contains("complete -c codex -n __fish_use_subcommand -a exec"), fish.stdout());
         assertTrue(fish.stdout().contains("'__fish_seen_subcommand_from exec' -l json"), fish.stdout());
@@ -151,7 +141,7 @@ class CodexCompatCliTest {
                         "echo in > src.txt; echo x >> .git/config; echo out > " + extra.resolve("f.txt"))))),
                 sse(textResponse("r2", "done"))))) {
             Files.writeString(work.resolve("src.txt"), "");
-            Map<String, String> env = env(server);
+            Map<String, String> env = user.envWithoutKey(server);
             env.put("OPENAI_API_KEY", "test-key");
             var r = CodexProcess.run(work, env, null, "exec", "-s", "workspace-write", "--add-dir", extra.toString(), "go");
             assertEquals(0, r.exitCode(), r.stderr());
@@ -169,21 +159,21 @@ class CodexCompatCliTest {
                 sse(FakeModelServer.toolCalls("r1", List.of(FakeModelServer.shellCall("c1", "bash", "-c",
                         "echo x > " + outside.resolve("f.txt"))))),
                 sse(textResponse("r2", "done"))))) {
-            Map<String, String> env = env(server);
+            Map<String, String> env = user.envWithoutKey(server);
             env.put("OPENAI_API_KEY", "test-key");
             var r = CodexProcess.run(work, env, null, "exec", "--yolo", "go");
             assertEquals(0, r.exitCode(), r.stderr());
             assertTrue(r.stderr().contains("NO SANDBOX, NO APPROVALS"), r.stderr());
             assertTrue(Files.exists(outside.resolve("f.txt")));
         }
-        var missing = CodexProcess.run(work, env(null), null, "exec", "-i", "shot.png", "what is this");
+        var missing = CodexProcess.run(work, user.envWithoutKey(null), null, "exec", "-i", "shot.png", "what is this");
         assertEquals(2, missing.exitCode());
         assertTrue(missing.stderr().contains("--image shot.png: no such file"), missing.stderr());
         Files.writeString(work.resolve("notes.txt"), "not an image");
-        var notImage = CodexProcess.run(work, env(null), null, "exec", "-i", "notes.txt", "what is this");
+        var notImage = CodexProcess.run(work, user.envWithoutKey(null), null, "exec", "-i", "notes.txt", "what is this");
         assertEquals(2, notImage.exitCode());
         assertTrue(notImage.stderr().contains("not a PNG, JPEG, GIF or WebP"), notImage.stderr());
-        var bad = CodexProcess.run(work, env(null), null, "exec", "-s", "sometimes", "hi");
+        var bad = CodexProcess.run(work, user.envWithoutKey(null), null, "exec", "-s", "sometimes", "hi");
         assertEquals(2, bad.exitCode());
         assertTrue(bad.stderr().contains("or a sandbox mode: read-only, workspace-write, danger-full-access"), bad.stderr());
     }
@@ -195,7 +185,7 @@ class CodexCompatCliTest {
         Files.write(work.resolve("dot.png"), png);
         Files.write(work.resolve("two.jpg"), new byte[]{(byte) 0xFF, (byte) 0xD8, (byte) 0xFF});
         try (var server = new FakeModelServer(List.of(sse(textResponse("r1", "a single pixel"))))) {
-            Map<String, String> env = env(server);
+            Map<String, String> env = user.envWithoutKey(server);
             env.put("OPENAI_API_KEY", "test-key");
             var r = CodexProcess.run(work, env, null, "exec", "-i", "dot.png,two.jpg", "what is this");
             assertEquals(0, r.exitCode(), r.stderr());

@@ -17,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,21 +30,13 @@ class ExecEndToEndTest {
     Path tmp;
     Path work;
     Path home;
+    UserSetUp user;
 
     @BeforeEach
     void setUp() throws Exception {
-        work = Files.createDirectories(tmp.resolve("repo"));
-        Files.createDirectories(work.resolve(".git"));
-        home = Files.createDirectories(tmp.resolve("codex-home"));
-    }
-
-    private Map<String, String> env(FakeModelServer server) {
-        Map<String, String> env = new HashMap<>();
-        env.put("OPENAI_API_KEY", "test-key");
-        env.put("OPENAI_BASE_URL", server.baseUrl());
-        env.put("CODEX_HOME", home.toString());
-        env.put("TMPDIR", tmp.toString());
-        return env;
+        user = UserSetUp.in(tmp);
+        work = user.work();
+        home = user.home();
     }
 
     /** The wire API under test; {@link ChatExecEndToEndTest} runs the same suite over Chat Completions. */
@@ -70,7 +61,7 @@ class ExecEndToEndTest {
     }
 
     private CodexProcess.Result exec(FakeModelServer server, String... args) throws Exception {
-        return CodexProcess.run(work, env(server), null, execArgs(server, args));
+        return CodexProcess.run(work, user.env(server), null, execArgs(server, args));
     }
 
     /** Tool results the model was sent in this request, as {call_id, output}, in either wire format. */
@@ -255,7 +246,7 @@ class ExecEndToEndTest {
     @Test
     void missingApiKeyNamesTheVariable() throws Exception {
         try (var server = new FakeModelServer(List.of())) {
-            Map<String, String> env = env(server);
+            Map<String, String> env = user.env(server);
             env.remove("OPENAI_API_KEY");
             var r = CodexProcess.run(work, env, null, execArgs(server, "hi"));
             assertEquals(1, r.exitCode());
@@ -319,10 +310,10 @@ class ExecEndToEndTest {
     void refusesToRunOutsideAGitRepositoryUnlessToldTo() throws Exception {
         Path plain = Files.createDirectories(tmp.resolve("plain"));
         try (var server = new FakeModelServer(List.of(sse(textResponse("r1", "ran anyway"))))) {
-            var refused = CodexProcess.run(plain, env(server), null, execArgs(server, "hi"));
+            var refused = CodexProcess.run(plain, user.env(server), null, execArgs(server, "hi"));
             assertEquals(2, refused.exitCode());
             assertTrue(refused.stderr().contains("--skip-git-repo-check"), refused.stderr());
-            var allowed = CodexProcess.run(plain, env(server), null, execArgs(server, "--skip-git-repo-check", "hi"));
+            var allowed = CodexProcess.run(plain, user.env(server), null, execArgs(server, "--skip-git-repo-check", "hi"));
             assertEquals(0, allowed.exitCode(), allowed.stderr());
             assertEquals("ran anyway", allowed.stdout().strip());
         }
@@ -331,7 +322,7 @@ class ExecEndToEndTest {
     @Test
     void promptCanComeFromStdin() throws Exception {
         try (var server = new FakeModelServer(List.of(sse(textResponse("r1", "read it"))))) {
-            var r = CodexProcess.run(work, env(server), "task from stdin\n", execArgs(server, "-"));
+            var r = CodexProcess.run(work, user.env(server), "task from stdin\n", execArgs(server, "-"));
             assertEquals(0, r.exitCode(), r.stderr());
             JsonObject req = server.requests().get(0);
             assertEquals("task from stdin\n", lastUserText(req));
@@ -379,7 +370,7 @@ class ExecEndToEndTest {
                     "-cp", CodexProcess.classpath(), "codex.cli.CodexMain"));
             cmd.addAll(List.of(execArgs(server, "--full-auto", "wait")));
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
-            pb.environment().putAll(env(server));
+            pb.environment().putAll(user.env(server));
             Path err = tmp.resolve("stderr.txt");
             pb.redirectErrorStream(false).redirectOutput(tmp.resolve("stdout.txt").toFile()).redirectError(err.toFile());
             Process p = pb.start();

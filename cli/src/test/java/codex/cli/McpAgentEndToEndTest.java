@@ -9,7 +9,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,21 +21,13 @@ class McpAgentEndToEndTest {
     Path tmp;
     Path work;
     Path home;
+    UserSetUp user;
 
     @BeforeEach
     void setUp() throws Exception {
-        work = Files.createDirectories(tmp.resolve("repo"));
-        Files.createDirectories(work.resolve(".git"));
-        home = Files.createDirectories(tmp.resolve("codex-home"));
-    }
-
-    private Map<String, String> env(FakeModelServer server) {
-        Map<String, String> env = new HashMap<>();
-        env.put("OPENAI_API_KEY", "test-key");
-        env.put("OPENAI_BASE_URL", server.baseUrl());
-        env.put("CODEX_HOME", home.toString());
-        env.put("TMPDIR", tmp.toString());
-        return env;
+        user = UserSetUp.in(tmp);
+        work = user.work();
+        home = user.home();
     }
 
     private static String toml(List<String> commandLine) {
@@ -81,7 +72,7 @@ class McpAgentEndToEndTest {
                 FakeModelServer.sse(FakeModelServer.toolCalls("r1", List.of(
                         mcpCall("c1", "everything__echo", new JsonObject().put("message", "via mcp"))))),
                 FakeModelServer.sse(FakeModelServer.textResponse("r2", "echoed"))))) {
-            CodexProcess.Result r = CodexProcess.run(work, env(model), null, "exec", "--json=seed", "say it through mcp");
+            CodexProcess.Result r = CodexProcess.run(work, user.env(model), null, "exec", "--json=seed", "say it through mcp");
             assertEquals(0, r.exitCode(), r.stderr());
             assertEquals(List.of("shell", "apply_patch", "everything__echo", "everything__get-sum"),
                     toolNames(model.requests().get(0)));
@@ -110,7 +101,7 @@ class McpAgentEndToEndTest {
                 FakeModelServer.sse(FakeModelServer.toolCalls("r1", List.of(
                         mcpCall("c1", "everything__echo", new JsonObject().put("message", "via mcp"))))),
                 FakeModelServer.sse(FakeModelServer.textResponse("r2", "echoed"))))) {
-            CodexProcess.Result r = CodexProcess.run(work, env(model), null, "exec", "--json", "say it through mcp");
+            CodexProcess.Result r = CodexProcess.run(work, user.env(model), null, "exec", "--json", "say it through mcp");
             assertEquals(0, r.exitCode(), r.stderr());
             List<JsonObject> items = r.stdoutLines().stream().map(JsonObject::new)
                     .filter(e -> e.getJsonObject("item") != null
@@ -155,7 +146,7 @@ class McpAgentEndToEndTest {
                 FakeModelServer.sse(FakeModelServer.toolCalls("r1", List.of(mcpCall("c1", "crasher__boom", new JsonObject())))),
                 FakeModelServer.sse(FakeModelServer.textResponse("r2", "the tool crashed"))))) {
             long start = System.nanoTime();
-            CodexProcess.Result r = CodexProcess.run(work, env(model), null, "exec", "boom please");
+            CodexProcess.Result r = CodexProcess.run(work, user.env(model), null, "exec", "boom please");
             long seconds = (System.nanoTime() - start) / 1_000_000_000L;
             assertEquals(0, r.exitCode(), r.stderr());
             String output = outputFor(model.requests().get(1), "c1");

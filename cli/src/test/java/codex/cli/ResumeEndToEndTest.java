@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,20 +29,13 @@ class ResumeEndToEndTest {
     Path tmp;
     Path work;
     Path home;
+    UserSetUp user;
 
     @BeforeEach
     void setUp() throws Exception {
-        work = Files.createDirectories(tmp.resolve("repo"));
-        Files.createDirectories(work.resolve(".git"));
-        home = Files.createDirectories(tmp.resolve("home"));
-    }
-
-    private Map<String, String> env(FakeModelServer server) {
-        Map<String, String> env = new HashMap<>();
-        env.put("OPENAI_API_KEY", "k");
-        env.put("OPENAI_BASE_URL", server.baseUrl());
-        env.put("CODEX_HOME", home.toString());
-        return env;
+        user = UserSetUp.in(tmp);
+        work = user.work();
+        home = user.home();
     }
 
     private static List<JsonObject> input(JsonObject request) {
@@ -72,7 +64,7 @@ class ResumeEndToEndTest {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", CodexProcess.classpath(), "codex.cli.CodexMain", "exec", "--json=seed", "--full-auto", "first task"));
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
-            pb.environment().putAll(env(first));
+            pb.environment().putAll(user.env(first));
             Path out = tmp.resolve("first.jsonl");
             pb.redirectOutput(out.toFile()).redirectError(tmp.resolve("first.err").toFile());
             Process p = pb.start();
@@ -102,7 +94,7 @@ class ResumeEndToEndTest {
         }
 
         try (var second = new FakeModelServer(List.of(sse(textResponse("r2", "resumed fine"))))) {
-            var r = CodexProcess.run(work, env(second), null, "exec", "--json=seed", "resume", sessionId.substring(0, 8),
+            var r = CodexProcess.run(work, user.env(second), null, "exec", "--json=seed", "resume", sessionId.substring(0, 8),
                     "continue please");
             assertEquals(0, r.exitCode(), r.stderr());
             List<JsonObject> items = input(second.requests().get(0));
@@ -126,7 +118,7 @@ class ResumeEndToEndTest {
         }
 
         try (var third = new FakeModelServer(List.of(sse(textResponse("r3", "and again"))))) {
-            var r = CodexProcess.run(work, env(third), null, "exec", "resume", "--last", "one more");
+            var r = CodexProcess.run(work, user.env(third), null, "exec", "resume", "--last", "one more");
             assertEquals(0, r.exitCode(), r.stderr());
             assertEquals("and again", r.stdout().strip());
             List<JsonObject> items = input(third.requests().get(0));
@@ -142,7 +134,7 @@ class ResumeEndToEndTest {
     @Test
     void resumingAnUnknownSessionSaysSo() throws Exception {
         try (var server = new FakeModelServer(List.of())) {
-            var r = CodexProcess.run(work, env(server), null, "exec", "resume", "deadbeef-0000", "hi");
+            var r = CodexProcess.run(work, user.env(server), null, "exec", "resume", "deadbeef-0000", "hi");
             assertEquals(2, r.exitCode());
             assertTrue(r.stderr().contains("deadbeef"), r.stderr());
             assertEquals(0, server.requests().size());
@@ -153,14 +145,14 @@ class ResumeEndToEndTest {
     void codexResumeListsRecordedSessionsAndContinuesOneById() throws Exception {
         try (var server = new FakeModelServer(List.of(sse(textResponse("r1", "first answer")),
                 sse(textResponse("r2", "second answer"))))) {
-            var first = CodexProcess.run(work, env(server), null, "exec", "--json=seed", "summarise the repo");
+            var first = CodexProcess.run(work, user.env(server), null, "exec", "--json=seed", "summarise the repo");
             assertEquals(0, first.exitCode(), first.stderr());
             String id = new JsonObject(first.stdoutLines().get(0)).getString("session_id");
-            var list = CodexProcess.run(work, env(server), null, "resume");
+            var list = CodexProcess.run(work, user.env(server), null, "resume");
             assertEquals(0, list.exitCode(), list.stderr());
             assertTrue(list.stdout().contains(id), list.stdout());
             assertTrue(list.stdout().contains("summarise the repo"), list.stdout());
-            var cont = CodexProcess.run(work, env(server), null, "resume", id, "and the tests?");
+            var cont = CodexProcess.run(work, user.env(server), null, "resume", id, "and the tests?");
             assertEquals(0, cont.exitCode(), cont.stderr());
             assertEquals("second answer", cont.stdout().strip());
         }

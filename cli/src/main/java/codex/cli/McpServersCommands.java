@@ -64,6 +64,16 @@ final class McpServersCommands {
             all.addAll(overrides);
             return new ConfigOptions(null, System.getenv(), all, parent.profile, null, null, null, null, null, null);
         }
+
+        /** The loaded config, or null once what is wrong with it has been said on stderr. */
+        CodexConfig loadOrSay() {
+            try {
+                return ConfigLoader.load(options());
+            } catch (ConfigException e) {
+                System.err.println("Error: " + e.getMessage());
+                return null;
+            }
+        }
     }
 
     static boolean validName(String name) {
@@ -126,11 +136,8 @@ final class McpServersCommands {
 
         @Override
         public Integer call() throws IOException {
-            CodexConfig config;
-            try {
-                config = ConfigLoader.load(options());
-            } catch (ConfigException e) {
-                System.err.println("Error: " + e.getMessage());
+            CodexConfig config = loadOrSay();
+            if (config == null) {
                 return 1;
             }
             Map<String, McpServerDefinition> servers = new TreeMap<>(config.mcpServers());
@@ -214,11 +221,8 @@ final class McpServersCommands {
 
         @Override
         public Integer call() throws IOException {
-            CodexConfig config;
-            try {
-                config = ConfigLoader.load(options());
-            } catch (ConfigException e) {
-                System.err.println("Error: " + e.getMessage());
+            CodexConfig config = loadOrSay();
+            if (config == null) {
                 return 1;
             }
             McpServerDefinition s = config.mcpServers().get(name);

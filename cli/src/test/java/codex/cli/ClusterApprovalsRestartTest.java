@@ -41,8 +41,7 @@ class ClusterApprovalsRestartTest {
                 sse(toolCalls("r1", List.of(shellCall("call_0", "bash", "-c", "echo after-restart > made.txt")))),
                 sse(textResponse("r2", "made it"))))) {
             try (var services = new ServiceProcesses(tmp, cluster)) {
-                services.start("agents", Map.of("CODEX_HOME", tmp.resolve("home-agents").toString(),
-                        "OPENAI_API_KEY", "k", "OPENAI_BASE_URL", model.baseUrl()), "sandbox", "notifier", "agent");
+                services.startAgents(model);
                 try (ServeProcess serve = ServeProcess.start(tmp.resolve("home-gateway"), model,
                         Map.of("CODEX_SERVE_TOKEN", TOKEN), "--cluster", "--cluster-name", cluster, "--services", "gateway")) {
                     String id = serve.createSession(TOKEN, new JsonObject().put("cwd", work.toString())

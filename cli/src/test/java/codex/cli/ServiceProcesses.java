@@ -56,6 +56,15 @@ final class ServiceProcesses implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Starts the usual back end of a fault test, `service sandbox notifier agent` ("agents", with
+     * CODEX_HOME {@code dir/home-agents}) talking to {@code model}.
+     */
+    Process startAgents(FakeModelServer model) throws Exception {
+        return start("agents", Map.of("CODEX_HOME", dir.resolve("home-agents").toString(),
+                "OPENAI_API_KEY", "k", "OPENAI_BASE_URL", model.baseUrl()), "sandbox", "notifier", "agent");
+    }
+
     @Override
     public void close() throws InterruptedException {
         for (Process p : processes) {

@@ -22,6 +22,11 @@ enum Arch {
             // getsockname, getpeername, shutdown, getsockopt, setsockopt, recvmmsg
             new int[] {204, 205, 210, 209, 208, 243});
 
+    /** getpeername's number: the second of {@link #socketQueries}. */
+    int getpeername() {
+        return socketQueries[1];
+    }
+
     /** AUDIT_ARCH_* value the kernel puts in seccomp_data.arch. */
     final int auditArch;
     final int socket;

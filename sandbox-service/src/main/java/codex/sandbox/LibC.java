@@ -27,6 +27,7 @@ final class LibC {
 
     // errno values
     static final int EPERM = 1;
+    static final int ENOTSOCK = 88;
     static final int ENOENT = 2;
     static final int EINTR = 4;
     static final int EACCES = 13;

@@ -23,8 +23,10 @@ import java.util.Map;
  * for AF_UNIX, for every type but SOCK_STREAM and SOCK_SEQPACKET (a datagram socket, socketpair ones
  * included, can sendmsg() to any named socket, and seccomp cannot read the msghdr's address;
  * SOCK_RAW is a datagram socket for AF_UNIX); connect, bind, listen, accept, accept4 and sendmmsg
- * fail with EPERM, and so do getsockname, getpeername, shutdown, getsockopt, setsockopt and
- * recvmmsg (harmless on a socket pair, refused as Codex's own filter refuses them); sendto only
+ * fail with EPERM, and so do getsockname, shutdown, getsockopt, setsockopt and recvmmsg (harmless
+ * on a socket pair, refused as Codex's own filter refuses them); getpeername is refused with ENOTSOCK
+ * instead: bash takes any other error on stdin for "started by a remote shell daemon" and then
+ * sources ~/.bashrc into every {@code bash -c} whose SHLVL is unset (a service's); sendto only
  * works without an address (send() on a socket pair). sendmsg stays allowed: on the only sockets a
  * command can hold (stream or seqpacket pairs, stdio) the kernel ignores or refuses an address.
  * ptrace, process_vm_readv/writev, pidfd_getfd and io_uring (which can open sockets behind the
@@ -44,6 +46,7 @@ final class SeccompFilter {
     static final int RET_KILL_PROCESS = 0x80000000;
     static final int RET_ALLOW = 0x7fff0000;
     static final int RET_ERRNO_EPERM = 0x00050000 | LibC.EPERM;
+    static final int RET_ERRNO_ENOTSOCK = 0x00050000 | LibC.ENOTSOCK;
 
     private static final int OFFSET_NR = 0;
     private static final int OFFSET_ARCH = 4;
@@ -97,7 +100,7 @@ final class SeccompFilter {
                 program.add(new Insn(BPF_JEQ_K, "eperm", null, denied));
             }
             for (int denied : arch.socketQueries) {
-                program.add(new Insn(BPF_JEQ_K, "eperm", null, denied));
+                program.add(new Insn(BPF_JEQ_K, denied == arch.getpeername() ? "enotsock" : "eperm", null, denied));
             }
             for (int denied : new int[] {arch.ptrace, arch.processVmReadv, arch.processVmWritev, Arch.PIDFD_GETFD,
                     Arch.IO_URING_SETUP, Arch.IO_URING_ENTER, Arch.IO_URING_REGISTER}) {
@@ -170,6 +173,8 @@ final class SeccompFilter {
         program.add(new Insn(BPF_RET_K, null, null, RET_ALLOW));
         labels.put("eperm", program.size());
         program.add(new Insn(BPF_RET_K, null, null, RET_ERRNO_EPERM));
+        labels.put("enotsock", program.size());
+        program.add(new Insn(BPF_RET_K, null, null, RET_ERRNO_ENOTSOCK));
         return encode(program, labels);
     }
 

@@ -189,4 +189,27 @@ class NetworkSandboxTest {
         ExecResult restricted = Sandboxes.run(cwd, perms("disk-full-write-access"), Map.of(), 10_000, argv);
         assertEquals(31, restricted.signal(), "SIGSYS: " + describe(restricted));
     }
+
+    /**
+     * bash sources ~/.bashrc when SHLVL is unset (a service's environment) and getpeername(stdin) fails
+     * with an error other than "not a socket": it thinks a remote shell daemon started it. The filter
+     * once answered EPERM, and every sandboxed {@code bash -c} ran the user's whole .bashrc (a pyenv
+     * init there made each command take seconds under load).
+     */
+    @Test
+    void bashWithoutShlvlDoesNotSourceBashrcUnderTheNetworkFilter(@TempDir Path home) throws Exception {
+        Files.writeString(home.resolve(".bashrc"), "echo BASHRC-WAS-SOURCED\n");
+        Map<String, String> env = new java.util.HashMap<>(EnvPolicy.childEnvironment());
+        env.remove("SHLVL");
+        env.put("HOME", home.toString());
+        for (List<SandboxPermission> perms : List.of(perms("disk-full-read-access", "disk-write-cwd"), NO_NETWORK, NETWORK)) {
+            ExecResult r = Sandboxes.EXECUTOR.run(new ExecRequest(List.of("bash", "-c", "echo ran"), cwd, env, 10_000,
+                    perms, ExecRequest.DEFAULT_MAX_OUTPUT_BYTES, false));
+            assertEquals(0, r.exitCode(), describe(r));
+            assertEquals("ran\n", r.stdout(), perms + ": " + describe(r));
+        }
+        // the call itself stays refused, as "not a socket"
+        ExecResult peer = perl(NO_NETWORK, "getpeername(STDIN) and die \"answered\\n\"; print $!+0, \"\\n\";");
+        assertEquals("88\n", peer.stdout(), describe(peer));
+    }
 }

@@ -61,6 +61,9 @@ public class AgentVerticle extends VerticleBase {
     /** Sessions another owner took from us: whatever they still emit here goes nowhere. */
     private final java.util.Set<String> lost = new java.util.HashSet<>();
 
+    /** At most this many model requests to one host at once (each session streams one at a time). */
+    static final int MODEL_CONNECTIONS_PER_HOST = 1024;
+
     public AgentVerticle() {
         this(System.getenv());
     }
@@ -71,7 +74,10 @@ public class AgentVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setKeepAlive(true));
+        // One connection per streaming model response: Vert.x's default pool (5 per host) made the sixth
+        // concurrent session wait for another session's whole response before its request was even sent.
+        http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setKeepAlive(true),
+                new io.vertx.core.http.PoolOptions().setHttp1MaxSize(MODEL_CONNECTIONS_PER_HOST));
         sandbox = new EventBusSandbox(vertx, Addresses.agentExecOutput(instanceId));
         leases = new SessionLeases(new SharedDataOwnershipStore(vertx), instanceId, SharedDataOwnershipStore.nodeId(vertx),
                 Addresses.agentInstance(instanceId), () -> SharedDataOwnershipStore.nodes(vertx), System::currentTimeMillis);

@@ -27,7 +27,9 @@ import java.util.function.Consumer;
  * Appends one session's records to its rollout file, one JSON object per line.
  *
  * <p>Safe to call from an event loop: {@code append*} only encodes the record and queues it;
- * a daemon thread owned by the recorder opens the file, writes and syncs. {@link #flush()}
+ * a small pool of daemon threads shared by every recorder of the JVM ({@value #WRITER_THREADS},
+ * named {@code rollout-writer-N}) opens the file, writes and syncs, one batch of one recorder at a
+ * time, so a recorder's records stay in order and hundreds of sessions do not hold a thread each. {@link #flush()}
  * returns a future that completes once every record appended before it is in the file
  * (and forced to the device when {@link Options#fsyncOnFlush()} is set). Nothing here throws
  * because the disk failed: the first failure is reported once through {@link Options#onError()},
@@ -63,16 +65,36 @@ public final class RolloutRecorder implements AutoCloseable {
     private record Close(CompletableFuture<Void> done) implements Op { }
 
     private static final int MAX_BATCH_OPS = 4096;
+    /** Threads shared by all recorders: syncs of different files overlap, one recorder's ops never do. */
+    static final int WRITER_THREADS = 4;
+    private static final java.util.concurrent.ThreadPoolExecutor WRITERS = writers();
+
+    private static java.util.concurrent.ThreadPoolExecutor writers() {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(WRITER_THREADS,
+                WRITER_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "rollout-writer-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true); // no thread stays behind while no session records anything
+        return pool;
+    }
 
     private final Path file;
     private final String sessionId;
     private final boolean resume;
     private final Options options;
-    private final LinkedBlockingQueue<Op> queue = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<Op> queue = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Set while a drain of this recorder is queued on or running in the pool (at most one at a time). */
+    private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean errorReported = new AtomicBoolean();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
-    private final Thread writer;
+    /** Writer-side state, touched only by the one drain running at a time (the pool's hand-off orders them). */
+    private FileChannel channel;
+    private boolean opened;
+    private boolean unsynced;
     private final Object gate = new Object();
     private boolean writerExited; // guarded by gate: once set, nothing more is queued
     private volatile String failure;
@@ -83,8 +105,6 @@ public final class RolloutRecorder implements AutoCloseable {
         this.sessionId = sessionId;
         this.resume = resume;
         this.options = options;
-        this.writer = new Thread(this::writeLoop, "rollout-writer-" + shortId(sessionId));
-        this.writer.setDaemon(true);
     }
 
     /**
@@ -109,7 +129,6 @@ public final class RolloutRecorder implements AutoCloseable {
             });
         }
         recorder.enqueueEncoded(meta);
-        recorder.writer.start();
         return recorder;
     }
 
@@ -123,7 +142,7 @@ public final class RolloutRecorder implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException(file + " is not named like a rollout file"
                         + " (rollout-YYYY-MM-DDTHH-MM-SS-<session id>.jsonl)"));
         RolloutRecorder recorder = new RolloutRecorder(file, id, true, options);
-        recorder.writer.start();
+        recorder.schedule(); // opens the file (cutting a crash's unterminated line) now, as before any append
         return recorder;
     }
 
@@ -216,7 +235,7 @@ public final class RolloutRecorder implements AutoCloseable {
         return done;
     }
 
-    /** Flushes, syncs and closes the file and stops the writer thread. Later appends are dropped and reported. */
+    /** Flushes, syncs and closes the file. Later appends are dropped and reported. */
     public CompletableFuture<Void> closeAsync() {
         if (closing.compareAndSet(false, true)) {
             offer(new Close(closed));
@@ -277,7 +296,14 @@ public final class RolloutRecorder implements AutoCloseable {
                 return false;
             }
             queue.add(op);
-            return true;
+        }
+        schedule();
+        return true;
+    }
+
+    private void schedule() {
+        if (scheduled.compareAndSet(false, true)) {
+            WRITERS.execute(this::drain);
         }
     }
 
@@ -300,76 +326,97 @@ public final class RolloutRecorder implements AutoCloseable {
         }
     }
 
-    // ---- writer thread ---------------------------------------------------------------------
+    // ---- writer side (a pool thread) -------------------------------------------------------
 
-    private void writeLoop() {
-        FileChannel channel = open();
-        ByteArrayOutputStream pending = new ByteArrayOutputStream(8192);
-        boolean unsynced = false;
+    /** One batch of this recorder's ops on a pool thread, then the next batch goes to the back of the pool's queue. */
+    private void drain() {
+        if (!opened) {
+            opened = true;
+            channel = open();
+        }
         List<Op> batch = new ArrayList<>();
-        while (true) {
-            batch.clear();
-            try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                continue; // an interrupt is not a way to stop the writer: only the Close marker is, so nothing queued is lost
+        for (Op op; batch.size() < MAX_BATCH_OPS && (op = queue.poll()) != null; ) {
+            batch.add(op);
+        }
+        try {
+            if (!batch.isEmpty() && writeBatch(batch)) {
+                return; // closed: nothing is queued any more, and no drain is scheduled again
             }
-            queue.drainTo(batch, MAX_BATCH_OPS);
-            boolean syncNeeded = false;
+        } catch (RuntimeException e) {
+            // a bug, not the disk: recording stops like after a write error, and nobody waits forever
+            fail("the rollout writer failed on " + file + ": " + e);
             for (Op op : batch) {
-                if (op instanceof Line line) {
-                    if (failure == null) {
-                        pending.write(line.bytes(), 0, line.bytes().length);
-                    } else {
-                        droppedRecords.incrementAndGet();
-                    }
-                } else if (op instanceof Flush) {
-                    syncNeeded = true;
-                } else if (op instanceof Close) {
-                    syncNeeded = true;
-                }
-            }
-            // one write and at most one sync for the whole batch, then every marker in it is answered
-            if (pending.size() > 0 && failure == null) {
-                writeAll(channel, pending.toByteArray());
-                unsynced = true;
-            }
-            pending.reset();
-            if (syncNeeded && unsynced && failure == null && options.fsyncOnFlush()) {
-                try {
-                    channel.force(false);
-                    unsynced = false;
-                } catch (IOException e) {
-                    fail("cannot sync rollout " + file + ": " + e);
-                }
-            }
-            Close close = null;
-            for (Op op : batch) {
-                if (op instanceof Flush flush) {
-                    completeFlush(flush.done());
+                if (op instanceof Flush f) {
+                    completeFlush(f.done());
                 } else if (op instanceof Close c) {
-                    close = c;
+                    c.done().complete(null);
                 }
-            }
-            if (close != null) {
-                closeQuietly(channel);
-                // flushes queued behind the Close marker still get their answer
-                List<Op> rest = new ArrayList<>();
-                synchronized (gate) {
-                    writerExited = true;
-                    queue.drainTo(rest);
-                }
-                for (Op late : rest) {
-                    if (late instanceof Flush f) {
-                        completeFlush(f.done());
-                    } else if (late instanceof Line) {
-                        droppedRecords.incrementAndGet();
-                    }
-                }
-                close.done().complete(null);
-                return;
             }
         }
+        scheduled.set(false);
+        // an op queued after the poll above but before the flag was cleared found it still set
+        if (!queue.isEmpty()) {
+            schedule();
+        }
+    }
+
+    /** Writes one batch; returns whether it held the Close marker (the recorder is done). */
+    private boolean writeBatch(List<Op> batch) {
+        ByteArrayOutputStream pending = new ByteArrayOutputStream(8192);
+        boolean syncNeeded = false;
+        for (Op op : batch) {
+            if (op instanceof Line line) {
+                if (failure == null) {
+                    pending.write(line.bytes(), 0, line.bytes().length);
+                } else {
+                    droppedRecords.incrementAndGet();
+                }
+            } else if (op instanceof Flush || op instanceof Close) {
+                syncNeeded = true;
+            }
+        }
+        // one write and at most one sync for the whole batch, then every marker in it is answered
+        if (pending.size() > 0 && failure == null) {
+            writeAll(channel, pending.toByteArray());
+            unsynced = true;
+        }
+        if (syncNeeded && unsynced && failure == null && options.fsyncOnFlush()) {
+            try {
+                channel.force(false);
+                unsynced = false;
+            } catch (IOException e) {
+                fail("cannot sync rollout " + file + ": " + e);
+            }
+        }
+        Close close = null;
+        for (Op op : batch) {
+            if (op instanceof Flush flush) {
+                completeFlush(flush.done());
+            } else if (op instanceof Close c) {
+                close = c;
+            }
+        }
+        if (close == null) {
+            return false;
+        }
+        closeQuietly(channel);
+        // flushes queued behind the Close marker still get their answer
+        List<Op> rest = new ArrayList<>();
+        synchronized (gate) {
+            writerExited = true;
+            for (Op op; (op = queue.poll()) != null; ) {
+                rest.add(op);
+            }
+        }
+        for (Op late : rest) {
+            if (late instanceof Flush f) {
+                completeFlush(f.done());
+            } else if (late instanceof Line) {
+                droppedRecords.incrementAndGet();
+            }
+        }
+        close.done().complete(null);
+        return true;
     }
 
     private FileChannel open() {
@@ -445,7 +492,4 @@ public final class RolloutRecorder implements AutoCloseable {
         }
     }
 
-    private static String shortId(String id) {
-        return id.length() <= 8 ? id : id.substring(0, 8);
-    }
 }

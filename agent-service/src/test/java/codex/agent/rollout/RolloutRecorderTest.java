@@ -289,4 +289,36 @@ class RolloutRecorderTest {
         assertEquals(2, text.split("\n", -1).length - 1, "two records, two newlines");
         assertTrue(text.contains("ü 🙂"));
     }
+
+    /** 300 sessions recording at once share a few writer threads; each file still gets its own records, in order. */
+    @Test
+    void manyRecordersShareAFewWriterThreadsAndKeepTheirOrder() throws Exception {
+        int sessions = 300;
+        List<RolloutRecorder> recorders = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            recorders.add(create(String.format("0197a6b2-0000-7000-8000-%012d", i), Instant.parse("2026-11-24T16:40:09Z")));
+        }
+        List<CompletableFuture<Void>> flushed = new ArrayList<>();
+        for (int round = 0; round < 20; round++) {
+            for (RolloutRecorder r : recorders) {
+                r.appendItem(new JsonObject().put("type", "message").put("n", round));
+                if (round % 5 == 4) {
+                    flushed.add(r.flush());
+                }
+            }
+        }
+        long writers = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("rollout-writer")).count();
+        assertTrue(writers <= RolloutRecorder.WRITER_THREADS, writers + " writer threads for " + sessions + " sessions");
+        CompletableFuture.allOf(flushed.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        for (RolloutRecorder r : recorders) {
+            r.close();
+            List<JsonObject> items = RolloutReader.read(r.file()).items();
+            assertEquals(20, items.size(), r.file().toString());
+            for (int round = 0; round < 20; round++) {
+                assertEquals(round, items.get(round).getInteger("n"), r.file().toString());
+            }
+        }
+        assertEquals(List.of(), errors);
+    }
 }

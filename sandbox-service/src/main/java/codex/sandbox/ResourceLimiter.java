@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -17,6 +19,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Puts {@link CommandLimits} on each command, with the strongest mechanism this process may use:
  *
  * <ul>
+ *   <li><b>cgroup v2</b> (our own group delegated to us: writable, with {@code pids}/{@code memory} in its
+ *   {@code cgroup.controllers}): the JVM moves into {@code <own>/service} (no-internal-process rule), and each
+ *   command gets {@code <own>/codex-sandbox-PID-N/cmd-M}. v2 places whole processes, not threads, so the
+ *   child of posix_spawn first blocks opening a per-command FIFO (its first file action); this worker finds
+ *   it, writes its pid into the group's {@code cgroup.procs}, then opens the FIFO, and only then does the child
+ *   go on to exec.</li>
  *   <li><b>cgroup v1</b> ({@code pids} and {@code memory} hierarchies the service may write, e.g. as
  *   root on a host with v1 controllers): one group per command. The spawning thread moves itself
  *   into the group (v1 places threads one by one) before it spawns, so the command is inside from
@@ -27,8 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   before the prlimit is not limited.</li>
  * </ul>
  *
- * <p>cgroup v2 needs a delegated subtree in which this process owns a leaf; that is not
- * implemented yet, so on a v2-only host the rlimits apply (see the README).
+ * <p>Chosen in that order: v2 when it has every controller the limits need, else v1, else rlimits.
  */
 final class ResourceLimiter implements AutoCloseable {
     private static final int RLIMIT_NPROC = 6;
@@ -44,12 +51,33 @@ final class ResourceLimiter implements AutoCloseable {
     private final AtomicLong counter = new AtomicLong();
     /** Groups whose command left background processes behind: removed once they are empty. */
     private final ConcurrentLinkedQueue<Path> leftovers = new ConcurrentLinkedQueue<>();
+    /** cgroup v2: this executor's folder ({@code <delegated>/codex-sandbox-PID-N}), or null when v2 is not used. */
+    private final Path v2Parent;
+    /** cgroup v2: the controllers enabled for the command groups (empty in a placement-only test). */
+    private final Set<String> v2Controllers;
+    /** cgroup v2: private folder (0700) of the per-command gate FIFOs. */
+    private final Path gateDir;
+
+    /** Tests only: how long the worker waits before placing a gated child (shows that the child waits). */
+    static volatile long placementDelayMsForTests;
+
+    /** The delegated v2 folder this JVM took over (once per JVM: it moved itself into its leaf), and for which controllers. */
+    private static Path delegatedBase;
+    private static Set<String> delegatedControllers = Set.of();
 
     private ResourceLimiter(CommandLimits limits, Map<String, Path> parents, String cgroupProblem, boolean root) {
+        this(limits, parents, cgroupProblem, root, null, Set.of(), null);
+    }
+
+    private ResourceLimiter(CommandLimits limits, Map<String, Path> parents, String cgroupProblem, boolean root,
+            Path v2Parent, Set<String> v2Controllers, Path gateDir) {
         this.limits = limits;
         this.parents = parents;
         this.cgroupProblem = cgroupProblem;
         this.root = root;
+        this.v2Parent = v2Parent;
+        this.v2Controllers = v2Controllers;
+        this.gateDir = gateDir;
     }
 
     static ResourceLimiter create(CommandLimits limits) {
@@ -57,10 +85,19 @@ final class ResourceLimiter implements AutoCloseable {
         if (!limits.any()) {
             return new ResourceLimiter(limits, Map.of(), "no limits configured", root);
         }
-        Map<String, Path> parents = new HashMap<>();
         List<String> problems = new ArrayList<>();
-        Map<String, Path> dirs = CgroupV1.ownDirectories();
         int instance = INSTANCES.incrementAndGet();
+        Set<String> needed = CgroupV2.needed(limits);
+        Path base = delegatedV2(needed, problems);
+        if (base != null) {
+            try {
+                return v2(limits, base, needed, instance, root);
+            } catch (IOException | RuntimeException e) {
+                problems.add("cgroup v2: cannot make this executor's group under " + base + " (" + e.getMessage() + ")");
+            }
+        }
+        Map<String, Path> parents = new HashMap<>();
+        Map<String, Path> dirs = CgroupV1.ownDirectories();
         for (String controller : List.of("pids", "memory")) {
             boolean wanted = controller.equals("pids") ? limits.maxProcesses() > 0 : limits.maxMemoryBytes() > 0;
             if (!wanted) {
@@ -88,6 +125,97 @@ final class ResourceLimiter implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(new Thread(limiter::close, "codex-sandbox-cgroup-cleanup"));
         }
         return limiter;
+    }
+
+    /**
+     * The folder under which v2 command groups can be made with {@code needed} enabled, taking the delegated
+     * group over on first use; null (and why in {@code problems}) when v2 cannot be used here.
+     */
+    private static synchronized Path delegatedV2(Set<String> needed, List<String> problems) {
+        if (delegatedBase != null && delegatedControllers.containsAll(needed)) {
+            return delegatedBase;
+        }
+        Optional<CgroupV2.Location> location;
+        try {
+            location = CgroupV2.locate(Files.readAllLines(Path.of("/proc/self/cgroup")),
+                    Files.readAllLines(Path.of("/proc/self/mountinfo")));
+        } catch (IOException | RuntimeException e) {
+            location = Optional.empty();
+        }
+        if (location.isEmpty()) {
+            problems.add("cgroup v2: this process is in no cgroup2 mount");
+            return null;
+        }
+        Path dir = location.get().dir();
+        String why = CgroupV2.unusableBecause(dir, needed, CgroupV2.readList(dir.resolve("cgroup.controllers")),
+                Files.isWritable(dir) && Files.isWritable(dir.resolve("cgroup.procs"))
+                        && Files.isWritable(dir.resolve("cgroup.subtree_control")));
+        if (why != null) {
+            problems.add(why);
+            return null;
+        }
+        if (!Files.isReadable(Path.of("/proc/self/syscall"))) {
+            problems.add("cgroup v2: /proc/PID/syscall is missing (needed to place a command before it runs)");
+            return null;
+        }
+        try {
+            delegatedBase = CgroupV2.delegate(dir, needed);
+            delegatedControllers = Set.copyOf(needed);
+            return delegatedBase;
+        } catch (IOException | RuntimeException e) {
+            problems.add("cgroup v2 (" + dir + "): cannot take the group over (" + e.getMessage() + ")");
+            return null;
+        }
+    }
+
+    /**
+     * A limiter whose commands get v2 groups under {@code base} with {@code controllers} enabled. Tests call it
+     * with a base whose controllers cannot be enabled (placement only, no limit).
+     */
+    static ResourceLimiter v2(CommandLimits limits, Path base, Set<String> controllers, int instance, boolean root)
+            throws IOException {
+        removeStaleV2Groups(base);
+        Path parent = base.resolve("codex-sandbox-" + ProcessHandle.current().pid() + "-" + instance);
+        Files.createDirectories(parent);
+        Path gates = null;
+        try {
+            CgroupV2.enable(parent, controllers);
+            gates = Files.createTempDirectory("codex-sandbox-gates-", java.nio.file.attribute.PosixFilePermissions
+                    .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } catch (IOException | RuntimeException e) {
+            removeQuietly(parent);
+            throw e;
+        }
+        ResourceLimiter limiter = new ResourceLimiter(limits, Map.of(), null, root, parent, Set.copyOf(controllers),
+                gates);
+        Runtime.getRuntime().addShutdownHook(new Thread(limiter::close, "codex-sandbox-cgroup-cleanup"));
+        return limiter;
+    }
+
+    /** v2 groups of services that died: their commands are killed (cgroup.kill) and the groups removed. */
+    private static void removeStaleV2Groups(Path base) {
+        try (var children = Files.list(base)) {
+            children.filter(p -> p.getFileName().toString().matches("codex-sandbox-\\d+-\\d+"))
+                    .filter(p -> ProcessHandle.of(Long.parseLong(p.getFileName().toString().split("-")[2])).isEmpty())
+                    .forEach(p -> {
+                        try (var commands = Files.list(p)) {
+                            commands.filter(Files::isDirectory).forEach(group -> {
+                                CgroupV2.killAll(group, 2_000);
+                                removeQuietly(group);
+                            });
+                        } catch (IOException | RuntimeException e) {
+                            // not ours to clean
+                        }
+                        removeQuietly(p);
+                    });
+        } catch (IOException | RuntimeException e) {
+            // nothing to sweep
+        }
+    }
+
+    /** A number for a new executor's folder (two executors of one JVM must not remove each other's). */
+    static int nextInstance() {
+        return INSTANCES.incrementAndGet();
     }
 
     /** Groups left by services that died: removed when their process is gone and they are empty. */
@@ -151,20 +279,23 @@ final class ResourceLimiter implements AutoCloseable {
         if (!wanted) {
             return "none (0 configured)";
         }
+        if (v2Parent != null) {
+            return v2Controllers.contains(controller) ? cgroupText + " (cgroup v2 " + controller + ", " + v2Parent + ")"
+                    : "not enforced: cgroup v2 " + controller + " is not enabled in " + v2Parent;
+        }
         if (parents.containsKey(controller)) {
             return cgroupText + " (cgroup v1 " + controller + ", " + parents.get(controller) + ")";
         }
         return rlimitText;
     }
 
-    /** Whether the command is limited through cgroups (then it must be spawned from a fresh thread). */
-    boolean usesCgroups() {
-        return !parents.isEmpty();
-    }
 
     /** Makes the command's groups and opens their task files; null when no cgroup is used. */
     Group prepare() {
         sweepLeftovers();
+        if (v2Parent != null) {
+            return prepareV2("cmd-" + counter.incrementAndGet());
+        }
         if (parents.isEmpty()) {
             return null;
         }
@@ -198,7 +329,28 @@ final class ResourceLimiter implements AutoCloseable {
             throw new SandboxUnavailableException("could not set up the command's resource limits: " + e
                     + " (set [sandbox] max_processes = 0 and max_memory_mb = 0 to run without them)");
         }
-        return new Group(made, fds.stream().mapToInt(Integer::intValue).toArray());
+        return new Group(made, fds.stream().mapToInt(Integer::intValue).toArray(), null, null);
+    }
+
+    private Group prepareV2(String name) {
+        Path dir = v2Parent.resolve(name);
+        Path gate = gateDir.resolve(name);
+        try {
+            Files.createDirectory(dir);
+            for (Map.Entry<String, String> e : CgroupV2.limitFiles(limits, v2Controllers,
+                    file -> Files.exists(dir.resolve(file))).entrySet()) {
+                write(dir.resolve(e.getKey()), e.getValue());
+            }
+            if (CgroupV2.Lib.mkfifo(gate.toString(), 0600) != 0) {
+                throw new IOException("mkfifo " + gate + ": " + LibC.describe(Native.getLastError()));
+            }
+        } catch (IOException | RuntimeException e) {
+            removeQuietly(dir);
+            removeQuietly(gate);
+            throw new SandboxUnavailableException("could not set up the command's resource limits: " + e
+                    + " (set [sandbox] max_processes = 0 and max_memory_mb = 0 to run without them)");
+        }
+        return new Group(List.of(dir), new int[0], dir, gate);
     }
 
     /** The rlimit fallback, applied to the child right after the spawn. */
@@ -231,6 +383,20 @@ final class ResourceLimiter implements AutoCloseable {
     @Override
     public void close() {
         sweepLeftovers();
+        if (v2Parent != null) {
+            try (var commands = Files.list(v2Parent)) {
+                commands.filter(Files::isDirectory).forEach(ResourceLimiter::removeQuietly);
+            } catch (IOException | RuntimeException e) {
+                // already gone
+            }
+            removeQuietly(v2Parent);
+            try (var gates = Files.list(gateDir)) {
+                gates.forEach(ResourceLimiter::removeQuietly);
+            } catch (IOException | RuntimeException e) {
+                // already gone
+            }
+            removeQuietly(gateDir);
+        }
         for (Path parent : parents.values()) {
             try (var commands = Files.list(parent)) {
                 commands.filter(Files::isDirectory).forEach(ResourceLimiter::removeQuietly);
@@ -280,13 +446,75 @@ final class ResourceLimiter implements AutoCloseable {
         private final List<Path> dirs;
         /** Write ends of the groups' {@code tasks} files, for the spawning thread. */
         final int[] taskFds;
+        /** cgroup v2: the command's group and its gate FIFO (the child's first file action opens it), else null. */
+        private final Path v2Dir;
+        private final Path gate;
+        /** cgroup v2: our end of the gate, open once the child was placed (it may go on then). */
+        private int gateFd = -1;
+        /** cgroup v2: why the child could not be placed (it was killed before it ran), or null. */
+        private volatile String placementProblem;
 
-        private Group(List<Path> dirs, int[] taskFds) {
+        private Group(List<Path> dirs, int[] taskFds, Path v2Dir, Path gate) {
             this.dirs = dirs;
             this.taskFds = taskFds;
+            this.v2Dir = v2Dir;
+            this.gate = gate;
         }
 
-        /** The spawning thread has moved (or failed): the task files are no longer needed. */
+        /** The FIFO the child must open before it may run (add it to its spawn plan and Landlock rules), or null. */
+        Path gate() {
+            return gate;
+        }
+
+        /**
+         * cgroup v2, on the thread that started the spawning thread, while that one is in posix_spawn: finds the
+         * child (blocked opening the gate), writes its pid into the group's {@code cgroup.procs}, then opens the
+         * gate, which lets it go on to exec. A child that cannot be placed is killed; {@link #placementProblem()}
+         * says why. Returns once the child is placed or the spawn attempt is over (it failed before the gate).
+         *
+         * @param lastPidBefore {@code ns_last_pid} read before the spawning thread started
+         */
+        void placeChild(Spawner spawner, long lastPidBefore) {
+            if (gate == null) {
+                return;
+            }
+            int openat = Arch.current() == Arch.AARCH64 ? 56 : 257;
+            String gatePath = gate.toString();
+            long pauseNanos = 10_000;
+            long start = System.nanoTime();
+            while (!spawner.spawnAttempted()) {
+                // after a second, every process: in case ns_last_pid does not count in /proc's namespace
+                boolean slow = System.nanoTime() - start > 1_000_000_000L;
+                int pid = CgroupV2.findGatedChild(slow ? -1 : lastPidBefore, gatePath, openat);
+                if (pid > 0) {
+                    if (placementDelayMsForTests > 0) {
+                        sleepQuietly(placementDelayMsForTests);
+                    }
+                    try {
+                        Files.writeString(v2Dir.resolve("cgroup.procs"), Integer.toString(pid));
+                    } catch (IOException | RuntimeException e) {
+                        placementProblem = "cannot move the command into " + v2Dir + ": " + e.getMessage();
+                        LibC.kill(pid, LibC.SIGKILL);
+                        return;
+                    }
+                    gateFd = LibC.open(gatePath, LibC.O_RDWR | LibC.O_CLOEXEC, 0);
+                    if (gateFd < 0) {
+                        placementProblem = "cannot open " + gatePath + ": " + LibC.describe(Native.getLastError());
+                        LibC.kill(pid, LibC.SIGKILL);
+                    }
+                    return;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
+                pauseNanos = Math.min(pauseNanos * 2, 1_000_000);
+            }
+        }
+
+        /** Why the command could not be placed into its group (it was not run), or null. */
+        String placementProblem() {
+            return placementProblem;
+        }
+
+        /** The spawning thread has moved (or failed): the task files and the gate are no longer needed. */
         void closeTaskFds() {
             for (int i = 0; i < taskFds.length; i++) {
                 if (taskFds[i] >= 0) {
@@ -294,10 +522,20 @@ final class ResourceLimiter implements AutoCloseable {
                     taskFds[i] = -1;
                 }
             }
+            if (gateFd >= 0) {
+                LibC.close(gateFd);
+                gateFd = -1;
+            }
+            if (gate != null) {
+                removeQuietly(gate);
+            }
         }
 
         /** What the kernel refused the command, as a line for its stderr, or null. */
         String limitNote() {
+            if (v2Dir != null) {
+                return CgroupV2.limitNote(v2Dir, limits);
+            }
             List<String> notes = new ArrayList<>();
             for (Path dir : dirs) {
                 if (dir.getParent().equals(parents.get("pids"))) {
@@ -320,6 +558,10 @@ final class ResourceLimiter implements AutoCloseable {
 
         /** SIGKILL to every process still in the group (the timeout and cancel path). */
         void killAll() {
+            if (v2Dir != null) {
+                CgroupV2.killAll(v2Dir, 2_000);
+                return;
+            }
             for (Path dir : dirs) {
                 for (int round = 0; round < 20; round++) {
                     List<Long> pids = CgroupV1.members(dir);

@@ -56,8 +56,13 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
     }
 
     SandboxedExecutor(SandboxSupport support, CommandLimits limits) {
+        this(support, ResourceLimiter.create(Arch.current() == null ? CommandLimits.NONE : limits));
+    }
+
+    /** With a given limiter (tests: a cgroup v2 one on a mount whose controllers cannot be enabled). */
+    SandboxedExecutor(SandboxSupport support, ResourceLimiter limiter) {
         this.arch = Arch.current();
-        this.limiter = ResourceLimiter.create(arch == null ? CommandLimits.NONE : limits);
+        this.limiter = limiter;
         this.support = support;
         boolean seccomp = arch != null && support.seccompWorks();
         this.baselineFilter = seccomp ? new SeccompFilter.Installed(arch, false) : null;
@@ -244,7 +249,7 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
             ResourceLimiter.Group limits = null;
             try {
                 limits = request.inheritStdio() ? null : limiter.prepare();
-                rulesetFd = restricted ? buildRuleset(program) : -1;
+                rulesetFd = restricted ? buildRuleset(program, limits == null ? null : limits.gate()) : -1;
                 if (!request.inheritStdio()) {
                     openPipe(out);
                     openPipe(err);
@@ -257,7 +262,8 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
                 }
                 capabilities = restricted && arch != null ? new Capabilities(arch) : null;
                 try (SpawnPlan plan = new SpawnPlan(program, request.argv(), request.env(), cwd,
-                        request.inheritStdio() ? -1 : devNullFd, out[1], err[1], !request.inheritStdio())) {
+                        request.inheritStdio() ? -1 : devNullFd, out[1], err[1], !request.inheritStdio(),
+                        limits == null ? null : limits.gate())) {
                     spawner = new Spawner(plan, restricted, capabilities, rulesetFd,
                             !restricted ? null : policy.restrictsNetwork() ? noNetworkFilter : baselineFilter,
                             killSwitch[0], limits == null ? new int[0] : limits.taskFds, arch == null ? 0 : arch.gettid());
@@ -266,7 +272,11 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
                     if (restricted || limits != null) {
                         spawnThread = new Thread(null, spawner, "codex-sandbox-spawn", 256 * 1024);
                         spawnThread.setDaemon(true);
+                        long lastPid = limits != null && limits.gate() != null ? CgroupV2.lastPid() : 0;
                         spawnThread.start();
+                        if (limits != null) {
+                            limits.placeChild(spawner, lastPid); // cgroup v2: before the child may exec
+                        }
                         spawner.awaitSpawn();
                         if (!spawner.servingKillSwitch) {
                             SandboxSupport.joinUninterruptibly(spawnThread);
@@ -322,6 +332,21 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
                 throw new SandboxUnavailableException("could not sandbox " + request.argv().get(0) + ": "
                         + Spawner.describeStep(spawner.failedStep) + " failed: " + LibC.describe(spawner.errno)
                         + "; the command was not run");
+            }
+            if (limits != null && limits.placementProblem() != null) {
+                // killed at the gate, before it ran anything of its own
+                if (spawner.pid > 0) {
+                    LibC.waitpid(spawner.pid, new int[1], 0);
+                }
+                if (spawner.servingKillSwitch) {
+                    releaseKillSwitch(spawnThread, spawner, killSwitch[0]);
+                    closeCapabilities(capabilities);
+                }
+                closeQuietly(out[0]);
+                closeQuietly(err[0]);
+                limits.release();
+                throw new SandboxUnavailableException("could not put " + request.argv().get(0)
+                        + " into its resource-limit group: " + limits.placementProblem() + "; the command was not run");
             }
             synchronized (this) {
                 pid = spawner.pid;
@@ -413,7 +438,7 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
             }
         }
 
-        private int buildRuleset(Path program) {
+        private int buildRuleset(Path program, Path cgroupGate) {
             int abi = support.landlockAbi();
             if (!support.landlockWorks()) {
                 return -1; // only reachable when the filesystem is unrestricted (checked in start)
@@ -441,6 +466,9 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
                             // gone: nothing to grant
                         }
                     }
+                }
+                if (cgroupGate != null && !policy.fullRead()) {
+                    rules.add(new Landlock.Rule(cgroupGate, Landlock.READ_FILE)); // the child opens it before exec
                 }
                 for (Path p : SandboxPolicy.WRITABLE_DEVICES) {
                     rules.add(new Landlock.Rule(p, Landlock.READ_FILE | Landlock.WRITE_FILE | Landlock.TRUNCATE

@@ -41,6 +41,15 @@ final class SpawnPlan implements AutoCloseable {
      */
     SpawnPlan(Path program, List<String> args, Map<String, String> env, Path cwd,
               int stdinFd, int stdoutFd, int stderrFd, boolean newProcessGroup) {
+        this(program, args, env, cwd, stdinFd, stdoutFd, stderrFd, newProcessGroup, null);
+    }
+
+    /**
+     * @param gate a FIFO the child opens (and closes) before anything else, or null: the open blocks until
+     *             the parent side has placed the child into its cgroup (v2) and opened the FIFO itself
+     */
+    SpawnPlan(Path program, List<String> args, Map<String, String> env, Path cwd,
+              int stdinFd, int stdoutFd, int stderrFd, boolean newProcessGroup, Path gate) {
         List<byte[]> argBytes = new ArrayList<>();
         for (String a : args) {
             argBytes.add(cString(a));
@@ -71,6 +80,12 @@ final class SpawnPlan implements AutoCloseable {
         try {
             check(LibC.posix_spawn_file_actions_init(fileActions), "posix_spawn_file_actions_init");
             fileActionsReady = true;
+            if (gate != null) {
+                // fd 3 is free in the child (closefrom below closes everything above stderr anyway)
+                check(CgroupV2.Lib.posix_spawn_file_actions_addopen(fileActions, 3, gate.toString(),
+                        LibC.O_RDONLY | LibC.O_CLOEXEC, 0), "addopen(cgroup gate)");
+                check(LibC.posix_spawn_file_actions_addclose(fileActions, 3), "addclose(cgroup gate)");
+            }
             if (stdoutFd >= 0) {
                 check(LibC.posix_spawn_file_actions_adddup2(fileActions, stdoutFd, 1), "adddup2(stdout)");
             }

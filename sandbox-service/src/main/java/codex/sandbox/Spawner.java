@@ -95,6 +95,11 @@ final class Spawner implements Runnable {
         }
     }
 
+    /** Whether the spawn was attempted (the command started or failed). */
+    boolean spawnAttempted() {
+        return spawnAttempted;
+    }
+
     /** Called by the thread that made this spawner: returns once the spawn was attempted. */
     void awaitSpawn() {
         while (!spawnAttempted) {

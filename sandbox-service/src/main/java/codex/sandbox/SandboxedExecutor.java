@@ -339,6 +339,7 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
                     LibC.waitpid(spawner.pid, new int[1], 0);
                 }
                 if (spawner.servingKillSwitch) {
+                    closeQuietly(killSwitch[1]); // end of file: the kill-switch thread ends without firing
                     releaseKillSwitch(spawnThread, spawner, killSwitch[0]);
                     closeCapabilities(capabilities);
                 }

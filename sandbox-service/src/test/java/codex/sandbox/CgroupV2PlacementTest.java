@@ -187,6 +187,9 @@ class CgroupV2PlacementTest {
         assertTrue(e.getMessage().contains("resource-limit group") && e.getMessage().contains("was not run"),
                 e.getMessage());
         assertFalse(Files.exists(tmp.resolve("ran.txt")), "the command ran although it could not be placed");
+        // its spawning thread (restricted, serving the kill switch on Landlock ABI >= 6) has ended too
+        assertFalse(Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals("codex-sandbox-spawn") && t.isAlive()), "a spawning thread was left");
         ResourceLimiter.placementDelayMsForTests = 0;
         ExecResult next = run(10_000, List.of("disk-full-read-access"), "/bin/echo", "next");
         assertEquals("next\n", next.stdout(), Sandboxes.describe(next));

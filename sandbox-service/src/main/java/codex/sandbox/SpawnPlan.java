@@ -81,10 +81,11 @@ final class SpawnPlan implements AutoCloseable {
             check(LibC.posix_spawn_file_actions_init(fileActions), "posix_spawn_file_actions_init");
             fileActionsReady = true;
             if (gate != null) {
-                // fd 3 is free in the child (closefrom below closes everything above stderr anyway)
-                check(CgroupV2.Lib.posix_spawn_file_actions_addopen(fileActions, 3, gate.toString(),
+                // on an fd above every one the dup2s below read, so opening it replaces none of them
+                int gateFd = 1 + Math.max(2, Math.max(stdinFd, Math.max(stdoutFd, stderrFd)));
+                check(CgroupV2.Lib.posix_spawn_file_actions_addopen(fileActions, gateFd, gate.toString(),
                         LibC.O_RDONLY | LibC.O_CLOEXEC, 0), "addopen(cgroup gate)");
-                check(LibC.posix_spawn_file_actions_addclose(fileActions, 3), "addclose(cgroup gate)");
+                check(LibC.posix_spawn_file_actions_addclose(fileActions, gateFd), "addclose(cgroup gate)");
             }
             if (stdoutFd >= 0) {
                 check(LibC.posix_spawn_file_actions_adddup2(fileActions, stdoutFd, 1), "adddup2(stdout)");

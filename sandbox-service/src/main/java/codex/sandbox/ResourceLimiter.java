@@ -248,6 +248,16 @@ final class ResourceLimiter implements AutoCloseable {
         return limits;
     }
 
+    /** cgroup v2: the folder of the gate FIFOs (tests check it is left empty), else null. */
+    Path gateDirectory() {
+        return gateDir;
+    }
+
+    /** cgroup v2: this executor's folder, parent of the command groups, else null. */
+    Path v2Directory() {
+        return v2Parent;
+    }
+
     /** One line per limit for {@code codex sandbox --check}. */
     String describe() {
         StringBuilder out = new StringBuilder();

@@ -37,6 +37,7 @@ class CgroupV2PlacementTest {
     private static SandboxedExecutor executor;
     private static Path base;
     private static Path parent;
+    private static ResourceLimiter limiter;
 
     @TempDir
     Path tmp;
@@ -55,10 +56,11 @@ class CgroupV2PlacementTest {
             assertFalse(ci, "under CI=true, as root, " + base + " must be writable");
             Assumptions.abort(base + " is not writable (a read-only cgroup mount)");
         }
-        ResourceLimiter limiter = ResourceLimiter.v2(new CommandLimits(64, 0), base, Set.of(),
+        limiter = ResourceLimiter.v2(new CommandLimits(64, 0), base, Set.of(),
                 ResourceLimiter.nextInstance(), true);
         executor = new SandboxedExecutor(SandboxSupport.probe(), limiter);
-        parent = base.resolve("codex-sandbox-" + ProcessHandle.current().pid() + "-" + (ResourceLimiter.nextInstance() - 1));
+        parent = limiter.v2Directory();
+        assertEquals(base, parent.getParent());
         assertTrue(Files.isDirectory(parent), parent + " missing");
     }
 
@@ -67,6 +69,7 @@ class CgroupV2PlacementTest {
         if (executor != null) {
             executor.close();
             assertFalse(Files.exists(parent), "the executor's group is removed when it closes: " + parent);
+            assertFalse(Files.exists(limiter.gateDirectory()), "the gate folder is removed when it closes");
         }
     }
 
@@ -193,6 +196,28 @@ class CgroupV2PlacementTest {
         ResourceLimiter.placementDelayMsForTests = 0;
         ExecResult next = run(10_000, List.of("disk-full-read-access"), "/bin/echo", "next");
         assertEquals("next\n", next.stdout(), Sandboxes.describe(next));
+    }
+
+    @Test
+    void manyCommandsLeaveNoFdGroupOrGateBehind() throws Exception {
+        run(10_000, List.of("disk-full-read-access"), "/bin/true"); // warm
+        int before = openFds();
+        for (int i = 0; i < 40; i++) {
+            ExecResult r = run(10_000, List.of(i % 2 == 0 ? "disk-full-read-access" : "disk-write-cwd"), "/bin/true");
+            assertEquals(0, r.exitCode(), Sandboxes.describe(r));
+        }
+        int after = openFds();
+        assertTrue(after - before <= 3, "fds before " + before + ", after " + after);
+        assertEquals(List.of(), commandGroups());
+        try (var left = Files.list(limiter.gateDirectory())) {
+            assertEquals(0, left.count(), "gate FIFOs left in " + limiter.gateDirectory());
+        }
+    }
+
+    private static int openFds() throws Exception {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return (int) fds.count();
+        }
     }
 
     @Test

@@ -58,6 +58,11 @@ final class ResourceLimiter implements AutoCloseable {
     /** cgroup v2: private folder (0700) of the per-command gate FIFOs. */
     private final Path gateDir;
 
+    /** How long a worker looks for the child at its gate before it gives up (a broken /proc); tests shorten it. */
+    static volatile long giveUpNanos = 30_000_000_000L;
+    /** Tests only: the worker does not see the child at its gate (as with unreadable /proc files). */
+    static volatile boolean blindForTests;
+
     /** Tests only: how long the worker waits before placing a gated child (shows that the child waits). */
     static volatile long placementDelayMsForTests;
 
@@ -156,6 +161,13 @@ final class ResourceLimiter implements AutoCloseable {
         }
         if (!Files.isReadable(Path.of("/proc/self/syscall"))) {
             problems.add("cgroup v2: /proc/PID/syscall is missing (needed to place a command before it runs)");
+            return null;
+        }
+        int ptraceScope = yamaPtraceScope();
+        if (ptraceScope >= 3 || (ptraceScope == 2 && uid() != 0)) {
+            // reading a child's /proc/PID/syscall is a ptrace-level access
+            problems.add("cgroup v2: kernel.yama.ptrace_scope = " + ptraceScope
+                    + " forbids reading our children's /proc/PID/syscall (needed to place a command before it runs)");
             return null;
         }
         try {
@@ -438,6 +450,14 @@ final class ResourceLimiter implements AutoCloseable {
         Files.writeString(file, value);
     }
 
+    private static int yamaPtraceScope() {
+        try {
+            return Integer.parseInt(CgroupV2.readProc("/proc/sys/kernel/yama/ptrace_scope").trim());
+        } catch (IOException | RuntimeException e) {
+            return 0; // no Yama
+        }
+    }
+
     private static int uid() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
@@ -493,9 +513,17 @@ final class ResourceLimiter implements AutoCloseable {
             long pauseNanos = 10_000;
             long start = System.nanoTime();
             while (!spawner.spawnAttempted()) {
+                if (System.nanoTime() - start > giveUpNanos) {
+                    // Never found (its /proc files unreadable?): let it go on rather than hang posix_spawn for
+                    // ever; the executor kills it (and its domain) the moment posix_spawn returns.
+                    placementProblem = "the command's process was not found at its gate within "
+                            + giveUpNanos / 1_000_000_000L + " s (are our children's /proc/PID/syscall unreadable?)";
+                    gateFd = LibC.open(gatePath, LibC.O_RDWR | LibC.O_CLOEXEC, 0);
+                    return;
+                }
                 // after a second, every process: in case ns_last_pid does not count in /proc's namespace
                 boolean slow = System.nanoTime() - start > 1_000_000_000L;
-                int pid = CgroupV2.findGatedChild(slow ? -1 : lastPidBefore, gatePath, openat);
+                int pid = blindForTests ? 0 : CgroupV2.findGatedChild(slow ? -1 : lastPidBefore, gatePath, openat);
                 if (pid > 0) {
                     if (placementDelayMsForTests > 0) {
                         sleepQuietly(placementDelayMsForTests);

@@ -334,14 +334,22 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
                         + "; the command was not run");
             }
             if (limits != null && limits.placementProblem() != null) {
-                // killed at the gate, before it ran anything of its own
+                // killed at the gate before it ran anything of its own, or (never found there) killed now
                 if (spawner.pid > 0) {
-                    LibC.waitpid(spawner.pid, new int[1], 0);
+                    LibC.kill(-spawner.pid, LibC.SIGKILL);
+                    LibC.kill(spawner.pid, LibC.SIGKILL);
                 }
                 if (spawner.servingKillSwitch) {
-                    closeQuietly(killSwitch[1]); // end of file: the kill-switch thread ends without firing
+                    try (Memory one = new Memory(1)) {
+                        one.setByte(0, (byte) 'K'); // and whatever it started, wherever it went
+                        LibC.write(killSwitch[1], one, 1);
+                    }
+                    closeQuietly(killSwitch[1]);
                     releaseKillSwitch(spawnThread, spawner, killSwitch[0]);
                     closeCapabilities(capabilities);
+                }
+                if (spawner.pid > 0) {
+                    LibC.waitpid(spawner.pid, new int[1], 0);
                 }
                 closeQuietly(out[0]);
                 closeQuietly(err[0]);

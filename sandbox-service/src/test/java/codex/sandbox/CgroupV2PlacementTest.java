@@ -76,6 +76,8 @@ class CgroupV2PlacementTest {
     @AfterEach
     void noDelay() {
         ResourceLimiter.placementDelayMsForTests = 0;
+        ResourceLimiter.blindForTests = false;
+        ResourceLimiter.giveUpNanos = 30_000_000_000L;
     }
 
     private ExecResult run(long timeoutMs, List<String> perms, String... argv) {
@@ -196,6 +198,22 @@ class CgroupV2PlacementTest {
         ResourceLimiter.placementDelayMsForTests = 0;
         ExecResult next = run(10_000, List.of("disk-full-read-access"), "/bin/echo", "next");
         assertEquals("next\n", next.stdout(), Sandboxes.describe(next));
+    }
+
+    @Test
+    void aChildNeverFoundAtItsGateIsKilledAndTheRequestFails() {
+        // as with unreadable /proc/PID/syscall: the worker gives up, lets it go and kills it at once
+        ResourceLimiter.blindForTests = true;
+        ResourceLimiter.giveUpNanos = 500_000_000L;
+        long started = System.nanoTime();
+        var e = org.junit.jupiter.api.Assertions.assertThrows(SandboxUnavailableException.class,
+                () -> run(10_000, List.of("disk-full-read-access", "disk-write-cwd"), "/bin/sleep", "60"));
+        assertTrue(e.getMessage().contains("not found at its gate"), e.getMessage());
+        assertTrue(System.nanoTime() - started < 5_000_000_000L, "gave up late");
+        assertFalse(ProcessHandle.current().children().anyMatch(p -> p.info().command().orElse("").endsWith("sleep")),
+                "the command outlived the failed placement");
+        assertFalse(Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals("codex-sandbox-spawn") && t.isAlive()), "a spawning thread was left");
     }
 
     @Test

@@ -153,6 +153,47 @@ class CgroupV2Test {
     }
 
     @Test
+    void aV2LimiterWritesEachCommandsLimitsAndSaysHow() throws Exception {
+        // on a plain folder standing in for a delegated group: what goes into the files, and --check's text
+        Path base = Files.createDirectories(tmp.resolve("delegated"));
+        CommandLimits limits = new CommandLimits(64, 128 * CommandLimits.MIB);
+        ResourceLimiter limiter = ResourceLimiter.v2(limits, base, Set.of("pids", "memory"), ResourceLimiter.nextInstance(),
+                false);
+        try {
+            Path parent = limiter.v2Directory();
+            assertEquals("+memory +pids", Files.readString(parent.resolve("cgroup.subtree_control")));
+            String text = limiter.describe();
+            assertTrue(text.contains("process limit: 64 per command (cgroup v2 pids, " + parent + ")"), text);
+            assertTrue(text.contains("memory limit: 128 MiB per command (cgroup v2 memory, " + parent + ")"), text);
+            assertFalse(text.contains("cgroups:"), "nothing to excuse: " + text);
+            ResourceLimiter.Group group = limiter.prepare();
+            Path dir = parent.resolve("cmd-1");
+            assertEquals("64", Files.readString(dir.resolve("pids.max")));
+            assertEquals("134217728", Files.readString(dir.resolve("memory.max")));
+            assertTrue(Files.exists(group.gate()), "the command's gate FIFO");
+            Files.writeString(dir.resolve("pids.events"), "max 2\n");
+            assertTrue(group.limitNote().contains("limit of 64 processes: 2 forks were refused"), group.limitNote());
+            group.closeTaskFds();
+            assertFalse(Files.exists(group.gate()), "the gate goes once the child passed it");
+        } finally {
+            limiter.close();
+        }
+    }
+
+    @Test
+    void aV2LimiterWithoutTheControllersSaysTheLimitsAreNotEnforced() throws Exception {
+        ResourceLimiter limiter = ResourceLimiter.v2(new CommandLimits(64, 0), Files.createDirectories(tmp.resolve("d")),
+                Set.of(), ResourceLimiter.nextInstance(), true);
+        try {
+            String text = limiter.describe();
+            assertTrue(text.contains("process limit: not enforced: cgroup v2 pids is not enabled in"), text);
+            assertTrue(text.contains("memory limit: none (0 configured)"), text);
+        } finally {
+            limiter.close();
+        }
+    }
+
+    @Test
     void theLastPidIsReadWhole() throws Exception {
         Process p = new ProcessBuilder("true").start();
         p.waitFor();

@@ -20,6 +20,9 @@ public final class LocalSession implements AutoCloseable {
     private final Vertx vertx = Services.newLocalVertx();
     private final Context context = vertx.getOrCreateContext();
     private final GatewayClient client = new GatewayClient(vertx);
+    /** The sandbox's executor: made while the first turn waits on the model, or by the first command. */
+    private final LazyExecutor sandbox = new LazyExecutor();
+    static final long SANDBOX_WARM_AFTER_MS = 100;
     private volatile String id;
     /** The environment the services see: the process's, plus a stored API key (see {@link Auth}). */
     private static volatile java.util.Map<String, String> environment = System.getenv();
@@ -44,7 +47,7 @@ public final class LocalSession implements AutoCloseable {
      */
     public Future<String> open(SessionConfig config, String resumeSessionId, Consumer<Event> onEvent) {
         Promise<String> opened = Promise.promise();
-        context.runOnContext(v -> Services.deployAll(vertx, environment, config.notifyCommand(), notifyClient)
+        context.runOnContext(v -> Services.deployLocal(vertx, environment, config.notifyCommand(), notifyClient, sandbox)
                 .compose(x -> client.open(config, resumeSessionId))
                 .compose(created -> {
                     id = created.sessionId();
@@ -64,6 +67,11 @@ public final class LocalSession implements AutoCloseable {
     public Future<Void> submit(Submission submission) {
         Promise<Void> accepted = Promise.promise();
         context.runOnContext(v -> client.submit(id, submission).onComplete(accepted));
+        if (submission.op() instanceof Submission.Op.UserInput) {
+            // a turn still running after a moment waits on the model: the sandbox is made meanwhile, so a
+            // command it asks for does not wait for it; a quick answer without a command never makes it
+            context.runOnContext(v -> vertx.setTimer(SANDBOX_WARM_AFTER_MS, t -> sandbox.warm()));
+        }
         return accepted.future();
     }
 

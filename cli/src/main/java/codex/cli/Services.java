@@ -6,6 +6,7 @@ import codex.notifier.NotifierVerticle;
 import codex.config.ConfigLoader;
 import codex.config.ConfigOptions;
 import codex.config.SandboxSettings;
+import codex.sandbox.CommandExecutor;
 import codex.sandbox.CommandLimits;
 import codex.sandbox.SandboxVerticle;
 import codex.sandbox.SandboxedExecutor;
@@ -81,14 +82,33 @@ public final class Services {
     /** Deploys the chosen services, in dependency order; client as in {@link #deployAll(Vertx, Map, List, String)}. */
     public static Future<Void> deploy(Vertx vertx, Map<String, String> env, java.util.Set<Service> services,
                                       List<String> notifyProgram, String client) {
+        return deploy(vertx, env, services, notifyProgram, client, null);
+    }
+
+    /**
+     * Every service, for one front end's session in this JVM; the sandbox's executor is lazySandbox,
+     * made while the first turn waits on the model or by the first command (see {@link LazyExecutor}).
+     */
+    static Future<Void> deployLocal(Vertx vertx, Map<String, String> env, List<String> notifyProgram, String client,
+                                    LazyExecutor lazySandbox) {
+        return deploy(vertx, env, java.util.EnumSet.allOf(Service.class), notifyProgram, client, lazySandbox);
+    }
+
+    private static Future<Void> deploy(Vertx vertx, Map<String, String> env, java.util.Set<Service> services,
+                                       List<String> notifyProgram, String client, LazyExecutor lazySandbox) {
+        java.util.function.Supplier<CommandExecutor> executor = lazySandbox == null
+                ? () -> new SandboxedExecutor(sandboxLimits(env))
+                : () -> {
+                    CommandLimits limits = sandboxLimits(env); // a bad [sandbox] table still stops the start
+                    return lazySandbox.makeWith(() -> new SandboxedExecutor(limits));
+                };
         DeploymentOptions eventLoop = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
         Future<String> chain = Future.succeededFuture("");
         for (Service service : Service.values()) {
             if (services.contains(service)) {
                 chain = chain.compose(id -> vertx.deployVerticle(switch (service) {
                     // [sandbox] is read on the verticle's worker, with the executor (file I/O off the event loop)
-                    case SANDBOX -> new SandboxVerticle(() -> new SandboxedExecutor(sandboxLimits(env)),
-                            () -> shellSnapshots(env));
+                    case SANDBOX -> new SandboxVerticle(executor, () -> shellSnapshots(env));
                     case NOTIFIER -> new NotifierVerticle(notifyProgram, client);
                     case AGENT -> new AgentVerticle(env);
                     // sessions it did not create itself (after a restart) are replayed from this home's logs

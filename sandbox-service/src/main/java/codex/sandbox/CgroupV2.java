@@ -329,6 +329,15 @@ final class CgroupV2 {
      * ({@code ns_last_pid}), or every process when that is unknown or wrapped.
      */
     static int findGatedChild(long lastPidBefore, String gate, int openat) {
+        return findGatedChild(lastPidBefore, gate, openat, new java.util.HashSet<>());
+    }
+
+    /**
+     * The same, skipping and adding to {@code notOurs} the pids that are someone else's: a pid already handed
+     * out to another parent cannot become our child later (short of a pid wrap), so a worker polling again
+     * reads only the new ones.
+     */
+    static int findGatedChild(long lastPidBefore, String gate, int openat, Set<Long> notOurs) {
         long self = ProcessHandle.current().pid();
         long last = lastPid();
         List<Long> candidates = new ArrayList<>();
@@ -346,8 +355,12 @@ final class CgroupV2 {
         }
         byte[] want = (gate + "\0").getBytes(StandardCharsets.UTF_8);
         for (long pid : candidates) {
+            if (notOurs.contains(pid)) {
+                continue;
+            }
             try {
                 if (parentOf(readProc("/proc/" + pid + "/stat")) != self) {
+                    notOurs.add(pid);
                     continue;
                 }
                 long address = openatPathAddress(readProc("/proc/" + pid + "/syscall"), openat);

@@ -512,6 +512,7 @@ final class ResourceLimiter implements AutoCloseable {
             String gatePath = gate.toString();
             long pauseNanos = 10_000;
             long start = System.nanoTime();
+            Set<Long> notOurs = new java.util.HashSet<>();
             while (!spawner.spawnAttempted()) {
                 if (System.nanoTime() - start > giveUpNanos) {
                     // Never found (its /proc files unreadable?): let it go on rather than hang posix_spawn for
@@ -523,7 +524,8 @@ final class ResourceLimiter implements AutoCloseable {
                 }
                 // after a second, every process: in case ns_last_pid does not count in /proc's namespace
                 boolean slow = System.nanoTime() - start > 1_000_000_000L;
-                int pid = blindForTests ? 0 : CgroupV2.findGatedChild(slow ? -1 : lastPidBefore, gatePath, openat);
+                int pid = blindForTests ? 0
+                        : CgroupV2.findGatedChild(slow ? -1 : lastPidBefore, gatePath, openat, notOurs);
                 if (pid > 0) {
                     if (placementDelayMsForTests > 0) {
                         sleepQuietly(placementDelayMsForTests);
@@ -543,7 +545,7 @@ final class ResourceLimiter implements AutoCloseable {
                     return;
                 }
                 java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
-                pauseNanos = Math.min(pauseNanos * 2, 1_000_000);
+                pauseNanos = Math.min(pauseNanos * 2, 250_000); // the child is usually at its gate within a millisecond
             }
         }
 

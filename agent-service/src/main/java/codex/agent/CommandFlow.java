@@ -81,7 +81,8 @@ final class CommandFlow {
                 .transform(ar -> {
                     turn.runningExecId = null;
                     if (ar.failed()) {
-                        String message = "the sandbox could not run the command: " + Items.messageOf(ar.cause());
+                        String message = ar.cause() instanceof SandboxLostException lost ? lost.getMessage()
+                                : "the sandbox could not run the command: " + Items.messageOf(ar.cause());
                         session.emit(turn, new EventMsg.ExecCommandEnd(callId, -1, 0, "", message, false, false));
                         return Future.succeededFuture(new CommandRun(false, false,
                                 ToolOutputFormatter.commandOutput("", message, -1, 0, false, 0)));

@@ -6,50 +6,91 @@ import codex.protocol.SandboxMessages;
 import codex.protocol.Json;
 import codex.protocol.SandboxMessages.ApplyPatch;
 import codex.protocol.SandboxMessages.ExecCommand;
+import codex.agent.ownership.SharedDataOwnershipStore;
 import codex.protocol.SandboxMessages.ExecFinished;
+import codex.protocol.SandboxMessages.ExecStarted;
 import codex.protocol.SandboxMessages.OutputChunk;
 import codex.protocol.SandboxMessages.PatchApplied;
 import codex.protocol.SandboxMessages.PatchPlan;
 import codex.protocol.SandboxMessages.PlanPatch;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.function.Consumer;
 
 /** {@link SandboxGateway} over the event bus: works the same in one JVM and across a cluster. */
 public final class EventBusSandbox implements SandboxGateway {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(EventBusSandbox.class.getName());
     /** Slack on top of the command's own timeout before the bus gives up on the reply. */
     private static final long REPLY_SLACK_MS = 30_000;
     private static final long NO_TIMEOUT_REPLY_MS = 24L * 3600 * 1000;
     private final Vertx vertx;
     private final String outputAddress;
+    /** How often the cluster manager's member list is read while commands are in flight (a local read). */
+    static final long MEMBERSHIP_CHECK_MS = 250;
     /** Output listeners of the commands in flight, by exec id (event loop only). */
     private final Map<String, Consumer<OutputChunk>> listeners = new HashMap<>();
+    /** The replies awaited, by exec id, and when to stop waiting for one (event loop only). */
+    private final Map<String, Promise<ExecFinished>> replies = new HashMap<>();
+    private final InFlightExecs inFlight = new InFlightExecs();
+    private final Supplier<Set<String>> clusterNodes;
 
     /**
      * @param outputAddress this agent instance's output address, already registered by {@link #listen},
      *                      so the sandbox can stream to it at once, even from another process
      */
     public EventBusSandbox(Vertx vertx, String outputAddress) {
+        this(vertx, outputAddress, () -> SharedDataOwnershipStore.nodes(vertx));
+    }
+
+    /** @param clusterNodes the cluster's members now (in one JVM: one node that never leaves) */
+    EventBusSandbox(Vertx vertx, String outputAddress, Supplier<Set<String>> clusterNodes) {
         this.vertx = vertx;
         this.outputAddress = outputAddress;
+        this.clusterNodes = clusterNodes;
     }
 
     /** Registers the instance-wide output consumer; call once, before any command runs. */
     public Future<Void> listen() {
+        // Vert.x keeps the cluster manager's one node listener for itself, so its member list (the
+        // cluster's own membership, kept by Hazelcast) is read instead: no heartbeat of ours.
+        vertx.setPeriodic(MEMBERSHIP_CHECK_MS, t -> giveUpWhereDue());
         return vertx.eventBus().<JsonObject>consumer(outputAddress, msg -> {
-            OutputChunk chunk = Json.fromJson(msg.body(), OutputChunk.class);
-            Consumer<OutputChunk> listener = listeners.get(chunk.execId());
-            if (listener != null) {
-                listener.accept(chunk);
-            }
+            String type = msg.body().getString("type");
+            if (type == null) {
+                OutputChunk chunk = Json.fromJson(msg.body(), OutputChunk.class);
+                Consumer<OutputChunk> listener = listeners.get(chunk.execId());
+                if (listener != null) {
+                    listener.accept(chunk);
+                }
+            } else if (ExecStarted.TYPE.equals(type)) {
+                ExecStarted started = Json.fromJson(msg.body(), ExecStarted.class);
+                inFlight.started(started.execId(), started.nodeId());
+            } // another type: a newer sandbox's notice, not for us
             if (msg.replyAddress() != null) {
-                msg.reply(new JsonObject()); // the sandbox waits for this on a command's first chunk
+                msg.reply(new JsonObject()); // the sandbox waits for this on a command's first message
             }
         }).completion();
+    }
+
+    /** Fails the commands whose sandbox left the cluster, or that did not answer a stop in time. */
+    private void giveUpWhereDue() {
+        if (inFlight.isEmpty()) {
+            return;
+        }
+        for (InFlightExecs.GiveUp g : inFlight.check(clusterNodes.get(), System.currentTimeMillis())) {
+            Promise<ExecFinished> reply = replies.remove(g.execId());
+            if (reply != null) {
+                LOG.warning("giving up on command " + g.execId() + ": " + g.reason());
+                reply.tryFail(new SandboxLostException(g.reason()));
+            }
+        }
     }
 
     @Override
@@ -57,14 +98,23 @@ public final class EventBusSandbox implements SandboxGateway {
         ExecCommand routed = command.withOutputAddress(outputAddress);
         listeners.put(command.execId(), output);
         long replyTimeout = command.timeoutMs() > 0 ? command.timeoutMs() + REPLY_SLACK_MS : NO_TIMEOUT_REPLY_MS;
-        return BusRequests.call(vertx, Addresses.SANDBOX_EXEC, routed, ExecFinished.class,
-                        new DeliveryOptions().setSendTimeout(replyTimeout))
-                .onComplete(ar -> listeners.remove(command.execId()));
+        Promise<ExecFinished> reply = Promise.promise();
+        replies.put(command.execId(), reply);
+        inFlight.sent(command.execId());
+        BusRequests.call(vertx, Addresses.SANDBOX_EXEC, routed, ExecFinished.class,
+                new DeliveryOptions().setSendTimeout(replyTimeout)).onComplete(reply::tryComplete, reply::tryFail);
+        return reply.future().onComplete(ar -> {
+            listeners.remove(command.execId());
+            replies.remove(command.execId());
+            inFlight.finished(command.execId());
+        });
     }
 
     @Override
     public void cancel(String execId) {
         vertx.eventBus().publish(Addresses.SANDBOX_CANCEL, Json.toJson(new SandboxMessages.Cancel(execId)));
+        // an interrupt ends the turn even when the sandbox cannot answer (stopped, cut off)
+        inFlight.cancelled(execId, System.currentTimeMillis());
     }
 
     @Override

@@ -50,6 +50,20 @@ public final class SandboxMessages {
     /** A piece of output; stream is "stdout" or "stderr"; text is decoded UTF-8 (split safely). */
     public record OutputChunk(String execId, String stream, String text) { }
 
+    /**
+     * The first message on a command's output address, sent as soon as a sandbox takes the command
+     * (before it starts): which cluster node runs it, so the caller can tell the command lost when
+     * that node leaves the cluster. Output-address messages carry a {@code type}: absent means an
+     * {@link OutputChunk}; {@value #TYPE} this; any other type is ignored (a newer sandbox).
+     */
+    public record ExecStarted(String type, String execId, String nodeId) {
+        public static final String TYPE = "exec_started";
+
+        public static ExecStarted of(String execId, String nodeId) {
+            return new ExecStarted(TYPE, execId, nodeId);
+        }
+    }
+
     /** The command's result. exit_code is 128+signal when killed. error is set when it could not start at all. */
     public record ExecFinished(String execId, int exitCode, int signal, boolean timedOut, boolean cancelled,
                                long durationMs, String stdout, String stderr, long droppedBytes,

@@ -311,6 +311,14 @@ final class ResourceLimiter implements AutoCloseable {
         return rlimitText;
     }
 
+    /** The folders this limiter made for its commands' groups (v1: one per controller; v2: the parent). */
+    java.util.Collection<Path> parentDirs() {
+        List<Path> out = new ArrayList<>(parents.values());
+        if (v2Parent != null) {
+            out.add(v2Parent);
+        }
+        return out;
+    }
 
     /** Makes the command's groups and opens their task files; null when no cgroup is used. */
     Group prepare() {

@@ -4,6 +4,7 @@ import codex.patch.ApplyResult;
 import codex.patch.PatchApplier;
 import codex.protocol.Addresses;
 import codex.protocol.Json;
+import codex.protocol.SandboxMessages;
 import codex.protocol.SandboxMessages.ApplyPatch;
 import codex.protocol.SandboxMessages.Cancel;
 import codex.protocol.SandboxMessages.ExecCommand;
@@ -120,6 +121,10 @@ public class SandboxVerticle extends VerticleBase {
                         stream == OutputListener.Stream.STDOUT ? "stdout" : "stderr", text)));
             }
         };
+        if (chunks != null) {
+            // first on the stream: the caller learns which node runs the command (and loses it with the node)
+            chunks.send(Json.toJson(SandboxMessages.ExecStarted.of(cmd.execId(), nodeId())));
+        }
         // start() resolves paths and calls into libc through JNA: a worker's job, not the event loop's
         starting.add(cmd.execId());
         vertx.executeBlocking(() -> executor.start(snapshots.prepare(request), listener), false).onComplete(started -> {
@@ -147,6 +152,12 @@ public class SandboxVerticle extends VerticleBase {
                 }
             })));
         });
+    }
+
+    /** This process's cluster node id, "local" when not clustered (where the sandbox cannot die alone). */
+    private String nodeId() {
+        return vertx instanceof io.vertx.core.internal.VertxInternal internal && vertx.isClustered()
+                ? internal.clusterManager().getNodeId() : "local";
     }
 
     private static final List<SandboxPermission> UNRESTRICTED = List.of(

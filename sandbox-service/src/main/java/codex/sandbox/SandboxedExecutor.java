@@ -38,6 +38,9 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
     private final int devNullFd;
     private final ExecutorService workers;
     private final ResourceLimiter limiter;
+    /** Process groups of finished commands that still had members: unregistered from the reaper once empty. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Integer> leftoverGroups =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile boolean closed;
 
     /** Loads JNA and libc and probes the kernel, all on the calling (unrestricted) thread; default limits. */
@@ -63,6 +66,8 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
     SandboxedExecutor(SandboxSupport support, ResourceLimiter limiter) {
         this.arch = Arch.current();
         this.limiter = limiter;
+        // every command of this executor dies with this JVM, those that left their group too
+        limiter.parentDirs().forEach(CommandReaper.get()::addCgroupParent);
         this.support = support;
         boolean seccomp = arch != null && support.seccompWorks();
         this.baselineFilter = seccomp ? new SeccompFilter.Installed(arch, false) : null;
@@ -157,6 +162,7 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
             if (workers.awaitTermination(5, TimeUnit.SECONDS)) {
                 LibC.close(devNullFd);
             }
+            limiter.parentDirs().forEach(CommandReaper.get()::removeCgroupParent);
             limiter.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -231,6 +237,7 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
         }
 
         private void execute() {
+            sweepLeftoverGroups();
             long startNanos = System.nanoTime();
             Path program = ProgramLookup.resolve(request.argv().get(0), cwd, request.env());
             if (program == null) {
@@ -363,6 +370,10 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
                     killSwitchWriteFd = killSwitch[1];
                 }
             }
+            if (!request.inheritStdio()) {
+                // the command leads its own group (pgid = pid): it dies with this JVM (CommandReaper)
+                CommandReaper.get().addGroup(pid);
+            }
             if (limits == null && !request.inheritStdio()) {
                 limiter.limitChild(pid, arch);
             }
@@ -377,6 +388,9 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
                 }
                 finished = withLimitNote(finished, limits);
             } finally {
+                if (!request.inheritStdio()) {
+                    forgetGroupWhenEmpty(pid);
+                }
                 if (limits != null) {
                     limits.release();
                 }
@@ -672,6 +686,27 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
             result.complete(new ExecResult(exitCode, 0, false, cancelled,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), capture.stdout(), capture.stderr(),
                     capture.dropped(), denied));
+        }
+    }
+
+    /**
+     * The command was reaped: its group leaves the reaper's list once no process is left in it
+     * (background processes of a normal exit keep running, and still die with this JVM).
+     */
+    private void forgetGroupWhenEmpty(int pgid) {
+        if (LibC.kill(-pgid, 0) == 0) {
+            leftoverGroups.add(pgid);
+        } else {
+            CommandReaper.get().removeGroup(pgid);
+        }
+    }
+
+    private void sweepLeftoverGroups() {
+        for (int i = leftoverGroups.size(); i > 0; i--) {
+            Integer pgid = leftoverGroups.poll();
+            if (pgid != null) {
+                forgetGroupWhenEmpty(pgid);
+            }
         }
     }
 

@@ -51,6 +51,15 @@ final class ResourceLimiter implements AutoCloseable {
     private final AtomicLong counter = new AtomicLong();
     /** Groups whose command left background processes behind: removed once they are empty. */
     private final ConcurrentLinkedQueue<Path> leftovers = new ConcurrentLinkedQueue<>();
+    /**
+     * cgroup v1: groups of finished commands, empty and with their limits still set, for the next commands.
+     * Making and removing two groups per command serialised every spawn on the kernel's cgroup_mutex (at
+     * 500 sessions most sandbox threads sat in mkdir or rmdir); a reused group costs neither.
+     */
+    private final ConcurrentLinkedQueue<V1Groups> idleV1 = new ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger idleV1Count = new java.util.concurrent.atomic.AtomicInteger();
+    /** At most this many idle groups are kept (each costs the kernel some memory); the rest are removed. */
+    static final int MAX_IDLE_V1_GROUPS = 1024;
     /** cgroup v2: this executor's folder ({@code <delegated>/codex-sandbox-PID-N}), or null when v2 is not used. */
     private final Path v2Parent;
     /** cgroup v2: the controllers enabled for the command groups (empty in a placement-only test). */
@@ -322,16 +331,47 @@ final class ResourceLimiter implements AutoCloseable {
 
     /** Makes the command's groups and opens their task files; null when no cgroup is used. */
     Group prepare() {
-        sweepLeftovers();
+        sweepLeftovers(4); // a few per command: all of them each time made every spawn pay for every leftover
         if (v2Parent != null) {
             return prepareV2("cmd-" + counter.incrementAndGet());
         }
         if (parents.isEmpty()) {
             return null;
         }
-        String name = "cmd-" + counter.incrementAndGet();
-        List<Path> made = new ArrayList<>();
+        V1Groups reused = idleV1.poll();
+        if (reused != null) {
+            idleV1Count.decrementAndGet();
+        }
+        V1Groups groups = reused != null ? reused : makeV1Groups("cmd-" + counter.incrementAndGet());
         List<Integer> fds = new ArrayList<>();
+        List<Integer> leaveFds = new ArrayList<>();
+        try {
+            for (Path dir : groups.dirs) {
+                fds.add(openTasks(dir));
+                leaveFds.add(openTasks(dir.getParent())); // where the spawning thread goes once the child runs
+            }
+        } catch (IOException | RuntimeException e) {
+            fds.forEach(LibC::close);
+            leaveFds.forEach(LibC::close);
+            groups.dirs.forEach(ResourceLimiter::removeQuietly);
+            throw new SandboxUnavailableException("could not set up the command's resource limits: " + e
+                    + " (set [sandbox] max_processes = 0 and max_memory_mb = 0 to run without them)");
+        }
+        return new Group(groups, fds.stream().mapToInt(Integer::intValue).toArray(),
+                leaveFds.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private static int openTasks(Path dir) throws IOException {
+        int fd = LibC.open(dir.resolve("tasks").toString(), LibC.O_WRONLY | LibC.O_CLOEXEC, 0);
+        if (fd < 0) {
+            throw new IOException("cannot open " + dir.resolve("tasks") + ": " + LibC.describe(Native.getLastError()));
+        }
+        return fd;
+    }
+
+    /** A fresh set of v1 groups (one per hierarchy in use) with the limits written. */
+    private V1Groups makeV1Groups(String name) {
+        List<Path> made = new ArrayList<>();
         try {
             for (Map.Entry<String, Path> e : parents.entrySet()) {
                 Path dir = e.getValue().resolve(name);
@@ -346,20 +386,27 @@ final class ResourceLimiter implements AutoCloseable {
                         write(swap, Long.toString(limits.maxMemoryBytes())); // swap must not extend the limit
                     }
                 }
-                int fd = LibC.open(dir.resolve("tasks").toString(), LibC.O_WRONLY | LibC.O_CLOEXEC, 0);
-                if (fd < 0) {
-                    throw new IOException("cannot open " + dir.resolve("tasks") + ": "
-                            + LibC.describe(Native.getLastError()));
-                }
-                fds.add(fd);
             }
         } catch (IOException | RuntimeException e) {
-            fds.forEach(LibC::close);
             made.forEach(ResourceLimiter::removeQuietly);
             throw new SandboxUnavailableException("could not set up the command's resource limits: " + e
                     + " (set [sandbox] max_processes = 0 and max_memory_mb = 0 to run without them)");
         }
-        return new Group(made, fds.stream().mapToInt(Integer::intValue).toArray(), null, null);
+        return new V1Groups(made);
+    }
+
+    /**
+     * One command's v1 groups, reused by later commands once empty. The kernel's counters only grow, so
+     * the values a command found on arrival are kept, and its note counts what it added.
+     */
+    private static final class V1Groups {
+        final List<Path> dirs;
+        long refusedForksBefore;
+        long oomKillsBefore;
+
+        V1Groups(List<Path> dirs) {
+            this.dirs = dirs;
+        }
     }
 
     private Group prepareV2(String name) {
@@ -402,12 +449,35 @@ final class ResourceLimiter implements AutoCloseable {
     }
 
     private void sweepLeftovers() {
-        for (int i = leftovers.size(); i > 0; i--) {
+        sweepLeftovers(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Tries to remove up to {@code max} leftover groups. Each rmdir takes the kernel's cgroup_mutex, even
+     * one refused for a busy group, so a v1 group that still has tasks is not even tried.
+     */
+    private void sweepLeftovers(int max) {
+        for (int i = Math.min(max, leftovers.size()); i > 0; i--) {
             Path dir = leftovers.poll();
-            if (dir != null && !removeQuietly(dir)) {
+            if (dir == null) {
+                return;
+            }
+            boolean busy = v2Parent == null && !CgroupV1.empty(dir) && Files.isDirectory(dir);
+            if (busy || !removeQuietly(dir)) {
                 leftovers.add(dir);
             }
         }
+    }
+
+    /** Whether every group is empty, giving processes that were just killed a few milliseconds to leave. */
+    private static boolean emptySoon(List<Path> dirs) {
+        for (int round = 0; round < 10; round++) {
+            if (dirs.stream().allMatch(CgroupV1::empty)) {
+                return true;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(500_000);
+        }
+        return false;
     }
 
     @Override
@@ -492,11 +562,31 @@ final class ResourceLimiter implements AutoCloseable {
         /** cgroup v2: why the child could not be placed (it was killed before it ran), or null. */
         private volatile String placementProblem;
 
+        /** cgroup v1: the groups (reused once this command is over and they are empty), else null. */
+        private final V1Groups v1;
+        /**
+         * cgroup v1: write ends of the parent groups' {@code tasks} files: the spawning thread moves there right
+         * after the spawn, so the command's groups hold only the command (empty once it ended, then reused)
+         * and a JVM thread's slow exit never keeps them busy. Empty for v2.
+         */
+        final int[] leaveFds;
+
         private Group(List<Path> dirs, int[] taskFds, Path v2Dir, Path gate) {
             this.dirs = dirs;
             this.taskFds = taskFds;
             this.v2Dir = v2Dir;
             this.gate = gate;
+            this.v1 = null;
+            this.leaveFds = new int[0];
+        }
+
+        private Group(V1Groups v1, int[] taskFds, int[] leaveFds) {
+            this.dirs = v1.dirs;
+            this.taskFds = taskFds;
+            this.v2Dir = null;
+            this.gate = null;
+            this.v1 = v1;
+            this.leaveFds = leaveFds;
         }
 
         /** The FIFO the child must open before it may run (add it to its spawn plan and Landlock rules), or null. */
@@ -564,10 +654,12 @@ final class ResourceLimiter implements AutoCloseable {
 
         /** The spawning thread has moved (or failed): the task files and the gate are no longer needed. */
         void closeTaskFds() {
-            for (int i = 0; i < taskFds.length; i++) {
-                if (taskFds[i] >= 0) {
-                    LibC.close(taskFds[i]);
-                    taskFds[i] = -1;
+            for (int[] fds : new int[][] {taskFds, leaveFds}) {
+                for (int i = 0; i < fds.length; i++) {
+                    if (fds[i] >= 0) {
+                        LibC.close(fds[i]);
+                        fds[i] = -1;
+                    }
                 }
             }
             if (gateFd >= 0) {
@@ -587,14 +679,14 @@ final class ResourceLimiter implements AutoCloseable {
             List<String> notes = new ArrayList<>();
             for (Path dir : dirs) {
                 if (dir.getParent().equals(parents.get("pids"))) {
-                    long refused = CgroupV1.counter(dir.resolve("pids.events"), "max");
+                    long refused = CgroupV1.counter(dir.resolve("pids.events"), "max") - v1.refusedForksBefore;
                     if (refused > 0) {
                         notes.add("the command reached its limit of " + limits.maxProcesses() + " processes: "
                                 + refused + " fork" + (refused == 1 ? " was" : "s were")
                                 + " refused ([sandbox] max_processes raises it)");
                     }
                 } else {
-                    long killed = CgroupV1.counter(dir.resolve("memory.oom_control"), "oom_kill");
+                    long killed = CgroupV1.counter(dir.resolve("memory.oom_control"), "oom_kill") - v1.oomKillsBefore;
                     if (killed > 0) {
                         notes.add("the command reached its memory limit of " + limits.maxMemoryBytes() / CommandLimits.MIB
                                 + " MiB and was killed ([sandbox] max_memory_mb raises it)");
@@ -621,9 +713,27 @@ final class ResourceLimiter implements AutoCloseable {
             }
         }
 
-        /** Removes the groups, or keeps them for later when background processes still live in them. */
+        /**
+         * Hands empty v1 groups to the next command (call it once the spawning thread has ended: it sits in the
+         * groups until then); removes other groups, or keeps them for later when background processes still
+         * live in them.
+         */
         void release() {
             closeTaskFds();
+            if (v1 != null && emptySoon(dirs)) {
+                if (idleV1Count.incrementAndGet() <= MAX_IDLE_V1_GROUPS) {
+                    for (Path dir : dirs) {
+                        if (dir.getParent().equals(parents.get("pids"))) {
+                            v1.refusedForksBefore = CgroupV1.counter(dir.resolve("pids.events"), "max");
+                        } else {
+                            v1.oomKillsBefore = CgroupV1.counter(dir.resolve("memory.oom_control"), "oom_kill");
+                        }
+                    }
+                    idleV1.add(v1);
+                    return;
+                }
+                idleV1Count.decrementAndGet();
+            }
             for (Path dir : dirs) {
                 if (!removeQuietly(dir)) {
                     leftovers.add(dir);
@@ -677,6 +787,15 @@ final class ResourceLimiter implements AutoCloseable {
             return out;
         }
 
+        /** Whether no task (thread) is in the group: {@code tasks} is empty, or unreadable (gone). */
+        static boolean empty(Path dir) {
+            try (java.io.InputStream in = Files.newInputStream(dir.resolve("tasks"))) {
+                return in.read() < 0;
+            } catch (IOException | RuntimeException e) {
+                return false; // cannot tell: not reused
+            }
+        }
+
         /** The number after {@code key} in a flat keyed file (pids.events, memory.oom_control), 0 when absent. */
         static long counter(Path file, String key) {
             try {
@@ -694,8 +813,8 @@ final class ResourceLimiter implements AutoCloseable {
 
         /**
          * Processes in the group, never this one: v1's cgroup.procs lists the thread group of every
-         * task inside, and the spawning (kill-switch) thread of this JVM sits in the group while the
-         * command runs.
+         * task inside, and the spawning thread of this JVM is in the group until the child is spawned
+         * (for good if its move back to the parent failed).
          */
         static List<Long> members(Path dir) {
             long self = ProcessHandle.current().pid();

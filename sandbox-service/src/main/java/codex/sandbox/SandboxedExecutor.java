@@ -274,6 +274,9 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
                     spawner = new Spawner(plan, restricted, capabilities, rulesetFd,
                             !restricted ? null : policy.restrictsNetwork() ? noNetworkFilter : baselineFilter,
                             killSwitch[0], limits == null ? new int[0] : limits.taskFds, arch == null ? 0 : arch.gettid());
+                    if (limits != null) {
+                        spawner.leaveCgroupsAfterSpawn(limits.leaveFds);
+                    }
                     startNanos = System.nanoTime();
                     // a thread that joins the command's cgroups must not be a pooled worker either
                     if (restricted || limits != null) {

@@ -37,7 +37,10 @@ final class Spawner implements Runnable {
     /** Write ends of the command's cgroup {@code tasks} files (empty: none), and the text buffer for our tid. */
     private final int[] cgroupTaskFds;
     private final Memory tidText;
+    private int tidLength;
     private final int gettid;
+    /** Write ends of the parent groups' {@code tasks} files: after the spawn the thread moves there (empty: stays). */
+    private int[] cgroupLeaveFds = new int[0];
 
     /** Which step failed (STEP_NONE when the command was started). */
     int failedStep = STEP_NONE;
@@ -100,6 +103,16 @@ final class Spawner implements Runnable {
         return spawnAttempted;
     }
 
+    /**
+     * cgroup v1: once the child is spawned, move this thread to these groups' {@code tasks} (the parents), before
+     * the spawn is reported; only with the task files given to the constructor. Call before the thread starts.
+     */
+    void leaveCgroupsAfterSpawn(int[] parentTaskFds) {
+        if (cgroupTaskFds.length > 0) {
+            this.cgroupLeaveFds = parentTaskFds;
+        }
+    }
+
     /** Called by the thread that made this spawner: returns once the spawn was attempted. */
     void awaitSpawn() {
         while (!spawnAttempted) {
@@ -148,6 +161,11 @@ final class Spawner implements Runnable {
             return;
         }
         pid = plan.pidOut.getInt(0);
+        // The child is inside now; this thread leaves, so the command's groups hold only the command. A
+        // failed write leaves it there: the groups are then busy at the end and not reused, nothing worse.
+        for (int fd : cgroupLeaveFds) {
+            LibC.write(fd, tidText, tidLength);
+        }
         // Only reached after this very thread entered the command's signal-scoped Landlock domain.
         servingKillSwitch = killSwitchFd >= 0;
     }
@@ -166,6 +184,7 @@ final class Spawner implements Runnable {
             tidText.setByte(i, (byte) ('0' + rest % 10));
             rest /= 10;
         }
+        tidLength = length;
         for (int fd : cgroupTaskFds) {
             if (LibC.write(fd, tidText, length) != length) {
                 return Native.getLastError();

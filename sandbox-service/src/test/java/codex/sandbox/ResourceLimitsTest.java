@@ -120,4 +120,34 @@ class ResourceLimitsTest {
             orphan.destroyForcibly();
         }
     }
+
+    /**
+     * cgroup v1: an empty group of a finished command serves the next one (two mkdir and rmdir per command
+     * serialised every spawn on the kernel's cgroup lock), with the limits still set and the earlier
+     * command's OOM kill not blamed on the later one.
+     */
+    @Test
+    void aFinishedCommandsGroupServesTheNextWithoutItsCounts() throws Exception {
+        try (SandboxedExecutor own = new SandboxedExecutor(new CommandLimits(PROCESS_LIMIT, MEMORY_LIMIT))) {
+            assumeTrue(own.describeLimits().contains("(cgroup v1 memory"), "no v1 memory cgroup here: " + own.describeLimits());
+            java.util.function.Function<String, ExecResult> sh = script -> own.run(new ExecRequest(
+                    List.of("/bin/sh", "-c", script), tmp, new HashMap<>(EnvPolicy.childEnvironment()), 30_000,
+                    Sandboxes.perms("disk-full-read-access", "disk-write-cwd"), ExecRequest.DEFAULT_MAX_OUTPUT_BYTES, false));
+            String group = "grep -E ':memory:' /proc/self/cgroup";
+            ExecResult first = sh.apply(group);
+            assertTrue(first.stdout().contains("/cmd-"), Sandboxes.describe(first));
+            ExecResult oom = sh.apply(group + "; perl -e 'my $x = \"a\" x (400 * 1024 * 1024); print qq(allocated\\n);'");
+            assertEquals(first.stdout(), oom.stdout().replace("allocated\n", ""), "the same group, reused");
+            assertTrue(oom.stderr().contains("memory limit of 128 MiB"), Sandboxes.describe(oom));
+            for (int i = 0; i < 3; i++) {
+                ExecResult next = sh.apply(group + "; perl -e 'my $x = \"a\" x (16 * 1024 * 1024); print qq(fine\\n);'");
+                assertEquals(first.stdout() + "fine\n", next.stdout(), Sandboxes.describe(next));
+                assertFalse(next.stderr().contains("limit"), "an earlier command's OOM kill is not this one's: "
+                        + Sandboxes.describe(next));
+            }
+            ExecResult big = sh.apply("perl -e 'my $x = \"a\" x (400 * 1024 * 1024); print qq(allocated\\n);'");
+            assertTrue(big.stderr().contains("memory limit of 128 MiB"), "the reused group still limits: "
+                    + Sandboxes.describe(big));
+        }
+    }
 }

@@ -353,7 +353,6 @@ final class CgroupV2 {
                 return 0;
             }
         }
-        byte[] want = (gate + "\0").getBytes(StandardCharsets.UTF_8);
         for (long pid : candidates) {
             if (notOurs.contains(pid)) {
                 continue;
@@ -363,8 +362,7 @@ final class CgroupV2 {
                     notOurs.add(pid);
                     continue;
                 }
-                long address = openatPathAddress(readProc("/proc/" + pid + "/syscall"), openat);
-                if (address != 0 && java.util.Arrays.equals(readOwnMemory(address, want.length), want)) {
+                if (atGate(pid, gate, openat)) {
                     return (int) pid;
                 }
             } catch (IOException | RuntimeException e) {
@@ -372,6 +370,17 @@ final class CgroupV2 {
             }
         }
         return 0;
+    }
+
+    /** Whether our child {@code pid} is (still) blocked in openat on {@code gate}. */
+    static boolean atGate(long pid, String gate, int openat) {
+        byte[] want = (gate + "\0").getBytes(StandardCharsets.UTF_8);
+        try {
+            long address = openatPathAddress(readProc("/proc/" + pid + "/syscall"), openat);
+            return address != 0 && java.util.Arrays.equals(readOwnMemory(address, want.length), want);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** The last pid the kernel handed out in our pid namespace, or -1. */

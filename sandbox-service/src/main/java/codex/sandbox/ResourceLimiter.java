@@ -201,8 +201,14 @@ final class ResourceLimiter implements AutoCloseable {
         Path gates = null;
         try {
             CgroupV2.enable(parent, controllers);
-            gates = Files.createTempDirectory("codex-sandbox-gates-", java.nio.file.attribute.PosixFilePermissions
-                    .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            // /dev/shm: writable only under disk-full-write-access or an explicit disk-write-folder (unlike /tmp),
+            // so commands cannot normally open, remove or replace another one's gate (placeChild checks anyway)
+            Path shm = Path.of("/dev/shm");
+            var mode = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            gates = Files.isDirectory(shm) && Files.isWritable(shm)
+                    ? Files.createTempDirectory(shm, "codex-sandbox-gates-", mode)
+                    : Files.createTempDirectory("codex-sandbox-gates-", mode);
         } catch (IOException | RuntimeException e) {
             removeQuietly(parent);
             throw e;
@@ -635,6 +641,12 @@ final class ResourceLimiter implements AutoCloseable {
                         LibC.kill(pid, LibC.SIGKILL);
                         return;
                     }
+                    if (!CgroupV2.atGate(pid, gatePath, openat)) {
+                        // someone else opened the gate for writing: it may have run before it was placed
+                        placementProblem = "the command left its gate before it was placed in " + v2Dir;
+                        LibC.kill(pid, LibC.SIGKILL);
+                        return;
+                    }
                     gateFd = LibC.open(gatePath, LibC.O_RDWR | LibC.O_CLOEXEC, 0);
                     if (gateFd < 0) {
                         placementProblem = "cannot open " + gatePath + ": " + LibC.describe(Native.getLastError());
@@ -644,6 +656,10 @@ final class ResourceLimiter implements AutoCloseable {
                 }
                 java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
                 pauseNanos = Math.min(pauseNanos * 2, 250_000); // the child is usually at its gate within a millisecond
+            }
+            if (spawner.failedStep == Spawner.STEP_NONE) {
+                // started but never seen at its gate: someone else released it (or put a file in its place)
+                placementProblem = "the command passed its gate before it was placed in " + v2Dir;
             }
         }
 

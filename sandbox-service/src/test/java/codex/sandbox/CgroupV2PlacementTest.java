@@ -201,6 +201,41 @@ class CgroupV2PlacementTest {
     }
 
     @Test
+    void aGateOpenedBySomeoneElseBeforeThePlacementFailsTheCommand() throws Exception {
+        // another process of the same user opens the command's FIFO for writing while the worker waits to
+        // place it: the child runs on unplaced, so the worker must notice and kill it
+        ResourceLimiter.placementDelayMsForTests = 700;
+        CompletableFuture<Boolean> intruder = CompletableFuture.supplyAsync(() -> {
+            long deadline = System.currentTimeMillis() + 5_000;
+            try {
+                while (System.currentTimeMillis() < deadline) {
+                    try (var gates = Files.list(limiter.gateDirectory())) {
+                        Optional<Path> gate = gates.findFirst();
+                        if (gate.isPresent()) {
+                            Thread.sleep(100); // let the child block on it
+                            try (var release = new java.io.FileOutputStream(gate.get().toFile())) {
+                                Thread.sleep(300);
+                            }
+                            return true;
+                        }
+                    }
+                    Thread.sleep(2);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return false;
+        });
+        var e = org.junit.jupiter.api.Assertions.assertThrows(SandboxUnavailableException.class,
+                () -> run(10_000, List.of("disk-full-read-access", "disk-write-cwd"), "/bin/sh", "-c",
+                        "sleep 2; echo ran > ran.txt"));
+        assertTrue(intruder.get(10, TimeUnit.SECONDS), "the intruder never saw the gate");
+        assertTrue(e.getMessage().contains("before it was placed"), e.getMessage());
+        Thread.sleep(2_500);
+        assertFalse(Files.exists(tmp.resolve("ran.txt")), "the released command went on running");
+    }
+
+    @Test
     void aChildNeverFoundAtItsGateIsKilledAndTheRequestFails() {
         // as with unreadable /proc/PID/syscall: the worker gives up, lets it go and kills it at once
         ResourceLimiter.blindForTests = true;

@@ -281,16 +281,14 @@ public final class AgentSession implements SessionContext {
 
     /**
      * After a takeover: the turn the previous owner left open goes on under its id. Its commands
-     * that began without an end get an end (their result is lost with the agent) and the model is
-     * told; then the model is asked again with the history so far.
+     * that began without an end are waited for in the sandbox by call id (their real output and
+     * result, never a second run; a call the sandbox does not know is told to the model as not
+     * run again), then the model is asked again with the history so far.
      */
     public void carryOn(OpenTurn open) {
         Turn turn = new Turn(open.submissionId(), open.turnId());
-        open.runningCommands().forEach((callId, argv) -> emit(turn, new EventMsg.ExecCommandEnd(callId, -1, 0, "",
-                LOST_WITH_ITS_AGENT, false, false)));
-        Items.outputsForDanglingCalls(history, LOST_WITH_ITS_AGENT).forEach(this::addToHistory);
         current = turn;
-        afterTurn(loop.carryOn(turn));
+        afterTurn(loop.carryOn(turn, List.copyOf(open.runningCommands().keySet()), LOST_WITH_ITS_AGENT));
     }
 
     private void startTurn(String submissionId, String text, List<String> images) {

@@ -75,7 +75,8 @@ final class CommandFlow {
         session.emit(turn, new EventMsg.ExecCommandBegin(callId, call.command(), cwd, sandboxed));
         // unrestricted only here, for a command the approval authority (or the user) let out of the sandbox
         ExecCommand command = new ExecCommand(execId, call.command(), cwd, null, call.timeoutMs(),
-                sandboxed ? session.config().sandboxPermissions() : null, !sandboxed, null, 0);
+                sandboxed ? session.config().sandboxPermissions() : null, !sandboxed, null, 0,
+                session.sessionId(), callId);
         return sandbox.exec(command, chunk -> session.emit(turn,
                         new EventMsg.ExecCommandOutputDelta(callId, chunk.stream(), chunk.text())))
                 .transform(ar -> {
@@ -97,6 +98,38 @@ final class CommandFlow {
                             sandboxed && result.sandboxDenied(),
                             ToolOutputFormatter.commandOutput(result.stdout(), result.stderr(), result.exitCode(),
                                     result.durationMs(), result.timedOut(), result.droppedBytes())));
+                });
+    }
+
+    /** What the model is told of a call the sandbox has no record of (it is never run again). */
+    static final String UNKNOWN_TO_THE_SANDBOX = "the agent running this command stopped and another agent took the"
+            + " session over; the sandbox has no record of the command (it never reached the sandbox, or finished too"
+            + " long ago), so it was not run again: check its effects before repeating it";
+
+    /**
+     * After a takeover: waits for the call's command, which the previous owner started, through the
+     * sandbox (never running it again). Completes with the text for the model; the end event is
+     * the command's real one when the sandbox knows the call.
+     */
+    Future<String> attach(Turn turn, String callId) {
+        String attachId = session.sessionId() + ".attach." + UUID.randomUUID();
+        turn.runningExecId = attachId;
+        return sandbox.attach(session.sessionId(), callId, attachId, chunk -> session.emit(turn,
+                        new EventMsg.ExecCommandOutputDelta(callId, chunk.stream(), chunk.text())))
+                .transform(ar -> {
+                    turn.runningExecId = null;
+                    String message = ar.failed() ? AgentSession.LOST_WITH_ITS_AGENT + " (" + Items.messageOf(ar.cause()) + ")"
+                            : !ar.result().known() || ar.result().result() == null ? UNKNOWN_TO_THE_SANDBOX : null;
+                    if (message != null) {
+                        session.emit(turn, new EventMsg.ExecCommandEnd(callId, -1, 0, "", message, false, false));
+                        return Future.succeededFuture(ToolOutputFormatter.commandOutput("", message, -1, 0, false, 0));
+                    }
+                    ExecFinished result = ar.result().result();
+                    session.emit(turn, endEvent(callId, result));
+                    return Future.succeededFuture(result.error() != null
+                            ? ToolOutputFormatter.commandOutput("", result.error(), result.exitCode(), 0, false, 0)
+                            : ToolOutputFormatter.commandOutput(result.stdout(), result.stderr(), result.exitCode(),
+                            result.durationMs(), result.timedOut(), result.droppedBytes()));
                 });
     }
 

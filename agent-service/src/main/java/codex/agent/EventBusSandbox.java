@@ -7,6 +7,8 @@ import codex.protocol.Json;
 import codex.protocol.SandboxMessages.ApplyPatch;
 import codex.protocol.SandboxMessages.ExecCommand;
 import codex.agent.ownership.SharedDataOwnershipStore;
+import codex.protocol.SandboxMessages.AttachExec;
+import codex.protocol.SandboxMessages.ExecAttached;
 import codex.protocol.SandboxMessages.ExecFinished;
 import codex.protocol.SandboxMessages.ExecStarted;
 import codex.protocol.SandboxMessages.OutputChunk;
@@ -37,7 +39,7 @@ public final class EventBusSandbox implements SandboxGateway {
     /** Output listeners of the commands in flight, by exec id (event loop only). */
     private final Map<String, Consumer<OutputChunk>> listeners = new HashMap<>();
     /** The replies awaited, by exec id, and when to stop waiting for one (event loop only). */
-    private final Map<String, Promise<ExecFinished>> replies = new HashMap<>();
+    private final Map<String, Consumer<Throwable>> replies = new HashMap<>();
     private final InFlightExecs inFlight = new InFlightExecs();
     private final Supplier<Set<String>> clusterNodes;
 
@@ -85,10 +87,10 @@ public final class EventBusSandbox implements SandboxGateway {
             return;
         }
         for (InFlightExecs.GiveUp g : inFlight.check(clusterNodes.get(), System.currentTimeMillis())) {
-            Promise<ExecFinished> reply = replies.remove(g.execId());
+            Consumer<Throwable> reply = replies.remove(g.execId());
             if (reply != null) {
                 LOG.warning("giving up on command " + g.execId() + ": " + g.reason());
-                reply.tryFail(new SandboxLostException(g.reason()));
+                reply.accept(new SandboxLostException(g.reason()));
             }
         }
     }
@@ -96,17 +98,30 @@ public final class EventBusSandbox implements SandboxGateway {
     @Override
     public Future<ExecFinished> exec(ExecCommand command, Consumer<OutputChunk> output) {
         ExecCommand routed = command.withOutputAddress(outputAddress);
-        listeners.put(command.execId(), output);
         long replyTimeout = command.timeoutMs() > 0 ? command.timeoutMs() + REPLY_SLACK_MS : NO_TIMEOUT_REPLY_MS;
-        Promise<ExecFinished> reply = Promise.promise();
-        replies.put(command.execId(), reply);
-        inFlight.sent(command.execId());
-        BusRequests.call(vertx, Addresses.SANDBOX_EXEC, routed, ExecFinished.class,
-                new DeliveryOptions().setSendTimeout(replyTimeout)).onComplete(reply::tryComplete, reply::tryFail);
+        return tracked(command.execId(), output, () -> BusRequests.call(vertx, Addresses.SANDBOX_EXEC, routed,
+                ExecFinished.class, new DeliveryOptions().setSendTimeout(replyTimeout)));
+    }
+
+    @Override
+    public Future<ExecAttached> attach(String sessionId, String callId, String attachId, Consumer<OutputChunk> output) {
+        // the command's own timeout is the sandbox's to enforce: the wait ends with it, or with the sandbox
+        return tracked(attachId, output, () -> BusRequests.call(vertx, Addresses.SANDBOX_ATTACH,
+                new AttachExec(sessionId, callId, attachId, outputAddress), ExecAttached.class,
+                new DeliveryOptions().setSendTimeout(NO_TIMEOUT_REPLY_MS)));
+    }
+
+    /** A sandbox request whose wait ends early when its sandbox leaves the cluster or ignores a stop. */
+    private <T> Future<T> tracked(String execId, Consumer<OutputChunk> output, Supplier<Future<T>> send) {
+        listeners.put(execId, output);
+        Promise<T> reply = Promise.promise();
+        replies.put(execId, reply::tryFail);
+        inFlight.sent(execId);
+        send.get().onComplete(reply::tryComplete, reply::tryFail);
         return reply.future().onComplete(ar -> {
-            listeners.remove(command.execId());
-            replies.remove(command.execId());
-            inFlight.finished(command.execId());
+            listeners.remove(execId);
+            replies.remove(execId);
+            inFlight.finished(execId);
         });
     }
 

@@ -1,6 +1,7 @@
 package codex.agent;
 
 import codex.protocol.SandboxMessages.ApplyPatch;
+import codex.protocol.SandboxMessages.ExecAttached;
 import codex.protocol.SandboxMessages.ExecCommand;
 import codex.protocol.SandboxMessages.ExecFinished;
 import codex.protocol.SandboxMessages.OutputChunk;
@@ -15,6 +16,16 @@ public interface SandboxGateway {
     Future<ExecFinished> exec(ExecCommand command, Consumer<OutputChunk> output);
 
     void cancel(String execId);
+
+    /**
+     * Waits for a command another agent of this session started, by its call id (after a
+     * takeover): its further output goes to {@code output}, the answer says whether the sandbox
+     * knows the call and, if so, its result. {@code attachId} names this wait (cancel it with
+     * {@link #cancel}).
+     */
+    default Future<ExecAttached> attach(String sessionId, String callId, String attachId, Consumer<OutputChunk> output) {
+        return Future.succeededFuture(new ExecAttached(false, null));
+    }
 
     Future<PatchPlan> planPatch(PlanPatch request);
 

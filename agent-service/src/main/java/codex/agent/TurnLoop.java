@@ -76,8 +76,22 @@ final class TurnLoop {
      * message; the history already ends where that agent stopped, every call answered.
      */
     Future<Void> carryOn(Turn turn) {
+        return carryOn(turn, List.of(), null);
+    }
+
+    /**
+     * A takeover's carry-on: first the commands the previous owner left running are waited for
+     * through the sandbox by call id (never run again), each output joining the history; the
+     * turn's other calls left without an output get {@code danglingWhy}; then the model is asked.
+     */
+    Future<Void> carryOn(Turn turn, List<String> runningCallIds, String danglingWhy) {
         // the first turn waits for the MCP servers to start (each bounded by its startup timeout)
-        return mcp.get().ready().compose(v -> step(turn)).transform(ar -> {
+        return mcp.get().ready().compose(v -> attachAll(turn, runningCallIds, 0)).compose(v -> {
+            if (danglingWhy != null) {
+                closeDanglingCalls(danglingWhy);
+            }
+            return step(turn);
+        }).transform(ar -> {
             if (ar.succeeded()) {
                 session.emit(turn, new EventMsg.TaskComplete(turn.lastAgentMessage));
                 hooks.turnCompleted(turn.id, List.copyOf(turn.inputs), turn.lastAgentMessage);
@@ -93,6 +107,20 @@ final class TurnLoop {
                 session.emit(turn, new EventMsg.TurnAborted("error"));
             }
             return Future.succeededFuture();
+        });
+    }
+
+    private Future<Void> attachAll(Turn turn, List<String> callIds, int index) {
+        if (index >= callIds.size()) {
+            return Future.succeededFuture();
+        }
+        if (turn.interrupted) {
+            return Future.failedFuture("interrupted");
+        }
+        String callId = callIds.get(index);
+        return commands.attach(turn, callId).compose(output -> {
+            session.addToHistory(Items.callOutput(callId, output));
+            return attachAll(turn, callIds, index + 1);
         });
     }
 

@@ -51,6 +51,46 @@ class AgentSessionTest {
                 && callId.equals(i.getString("call_id"))).count();
     }
 
+    // ---- takeover ----------------------------------------------------------------------
+
+    /** A session whose previous owner died while call c1 ran: its log ends with the call, no output. */
+    AgentSession takenOver() {
+        List<JsonObject> history = List.of(Prompts.userMessage("run it", List.of()), Items.forHistory(shell("c1", "make")));
+        OpenTurn open = new OpenTurn("t1", "u1", Map.of("c1", List.of("make")));
+        AgentSession s = session(config(ApprovalPolicy.NEVER), new AgentSession.ResumeState(history, 4, null, open));
+        s.carryOn(open);
+        return s;
+    }
+
+    @Test
+    void aTakeoverAttachesToTheRunningCommandByItsCallIdAndNeverRunsItAgain() {
+        sandbox.attachable.put("c1", new codex.protocol.SandboxMessages.ExecAttached(true,
+                Fakes.Sandbox.exited(0, "real output\n")));
+        model.then(response(message("carried on")));
+        AgentSession s = takenOver();
+        assertEquals(List.of("c1"), sandbox.attachedCalls);
+        assertEquals(List.of(), sandbox.execs, "not run again");
+        EventMsg.ExecCommandEnd end = events.last(EventMsg.ExecCommandEnd.class);
+        assertEquals("c1", end.callId());
+        assertEquals(0, end.exitCode());
+        assertEquals("real output\n", end.stdout());
+        assertTrue(outputFor(s, "c1").contains("real output"), outputFor(s, "c1"));
+        assertEquals(1, outputsFor(model.requests.get(0).input(), "c1"), "the model gets the real output, once");
+        assertEquals("carried on", events.last(EventMsg.TaskComplete.class).lastAgentMessage());
+    }
+
+    @Test
+    void aTakeoverWhoseSandboxNeverSawTheCallTellsTheModelItWasNotRunAgain() {
+        model.then(response(message("I will check")));
+        AgentSession s = takenOver();
+        assertEquals(List.of(), sandbox.execs, "never silently re-run");
+        EventMsg.ExecCommandEnd end = events.last(EventMsg.ExecCommandEnd.class);
+        assertEquals(-1, end.exitCode());
+        assertTrue(end.stderr().contains("no record of the command"), end.stderr());
+        assertTrue(outputFor(s, "c1").contains("not run again"), outputFor(s, "c1"));
+        assertEquals("I will check", events.last(EventMsg.TaskComplete.class).lastAgentMessage());
+    }
+
     // ---- the turn loop ------------------------------------------------------------------
 
     @Test

@@ -138,6 +138,9 @@ final class Fakes {
         final List<ExecCommand> execs = new ArrayList<>();
         final List<ApplyPatch> applied = new ArrayList<>();
         final List<String> cancelled = new ArrayList<>();
+        /** What an attach by call id finds (absent: the sandbox does not know the call), and the calls asked. */
+        final Map<String, codex.protocol.SandboxMessages.ExecAttached> attachable = new LinkedHashMap<>();
+        final List<String> attachedCalls = new ArrayList<>();
         private final Deque<ExecFinished> script = new ArrayDeque<>();
         private Promise<ExecFinished> hanging;
 
@@ -169,6 +172,18 @@ final class Fakes {
             }
             hanging = Promise.promise();
             return hanging.future();
+        }
+
+        @Override
+        public Future<codex.protocol.SandboxMessages.ExecAttached> attach(String sessionId, String callId, String attachId,
+                                                                           Consumer<OutputChunk> output) {
+            attachedCalls.add(callId);
+            return Future.succeededFuture(attachable.getOrDefault(callId,
+                    new codex.protocol.SandboxMessages.ExecAttached(false, null)));
+        }
+
+        static ExecFinished exited(int exitCode, String stdout) {
+            return finished(exitCode, stdout, false);
         }
 
         @Override

@@ -107,7 +107,7 @@ class AgentTakeoverTest {
         Path work = Files.createDirectories(tmp.resolve("work"));
         try (var model = new FakeModelServer(List.of(
                 sse(toolCalls("r1", List.of(shellCall("c1", "bash", "-c",
-                        "echo started > started.txt; sleep 2; echo $$ >> ran.txt; echo finished")))),
+                        "echo started > started.txt; sleep 5; echo $$ >> ran.txt; echo finished")))),
                 sse(textResponse("r2", "carried on by the other agent")),
                 sse(textResponse("r3", "the next turn on the new owner"))))) {
             String cluster = "codex-takeover-" + UUID.randomUUID();
@@ -141,15 +141,18 @@ class AgentTakeoverTest {
 
             awaitText(events, "background_event", "taken over", seen);
             long takeoverMs = System.currentTimeMillis() - killedAt;
-            JsonObject end = ApiCalls.await(events, "exec_command_end", seen);
-            assertEquals("c1", end.getJsonObject("msg").getString("call_id"));
+            // the new owner attached to the command in the sandbox by its call id: its real end, once
+            JsonObject end = ApiCalls.await(events, "exec_command_end", seen).getJsonObject("msg");
+            assertEquals("c1", end.getString("call_id"));
+            assertEquals(0, end.getInteger("exit_code"), end.encode());
+            assertTrue(end.getString("stdout").contains("finished"), end.encode());
             assertEquals("carried on by the other agent",
                     ApiCalls.await(events, "task_complete", seen).getJsonObject("msg").getString("last_agent_message"));
             long completedMs = System.currentTimeMillis() - killedAt;
             String told = model.requests().get(1).encode();
-            assertTrue(told.contains("not run again"), "the new owner told the model what became of the call: " + told);
-            Thread.sleep(2_500); // the command, left running in the sandbox, finishes
-            assertEquals(1, Files.readAllLines(work.resolve("ran.txt")).size(), "the command ran once");
+            assertTrue(told.contains("finished"), "the model got the command's real output: " + told);
+            Thread.sleep(2_500); // nothing runs it a second time meanwhile
+            assertEquals(1, Files.readAllLines(work.resolve("ran.txt")).size(), "the command ran exactly once");
 
             // the gateway routes the next input to the new owner (no pinned dead address)
             assertEquals(202, ApiCalls.post(base + "/sessions/" + id + "/submissions", input("s2", "again"), TOKEN)
@@ -157,6 +160,8 @@ class AgentTakeoverTest {
             awaitText(events, "task_complete", "the next turn on the new owner", seen);
 
             List<JsonObject> all = replayAll(base, id, "task_complete");
+            assertEquals(1, all.stream().filter(e -> "exec_command_end".equals(e.getJsonObject("msg").getString("type")))
+                    .count(), "one end for the one run: " + all);
             assertEquals(2, all.stream().filter(e -> "task_complete".equals(e.getJsonObject("msg").getString("type")))
                     .count(), "both turns completed, each once: " + all);
             System.out.println("owner agent killed -9 mid-command: taken over after " + takeoverMs

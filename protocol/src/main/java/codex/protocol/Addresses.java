@@ -94,6 +94,8 @@ public final class Addresses {
     public static final String SANDBOX_EXEC = "codex.sandbox.exec.v1";
     /** publish. Body {@code {"exec_id"}}: kill that command's process group, wherever it runs. */
     public static final String SANDBOX_CANCEL = "codex.sandbox.cancel.v1";
+    /** Request: {@code AttachExec} → {@code ExecAttached}: a command another agent started, by session and call id. */
+    public static final String SANDBOX_ATTACH = "codex.sandbox.attach.v1";
     /** request/reply. Body: {@link SandboxMessages.PlanPatch} → {@link SandboxMessages.PatchPlan}; writes nothing. */
     public static final String SANDBOX_PLAN_PATCH = "codex.sandbox.plan_patch.v1";
     /** request/reply. Body: {@link SandboxMessages.ApplyPatch} → {@link SandboxMessages.PatchApplied}. */

@@ -22,10 +22,20 @@ public final class SandboxMessages {
      *                       agent's approval path, for a command the user approved
      * @param outputAddress  where {@link OutputChunk}s are sent while it runs (null: no streaming)
      * @param maxOutputBytes bytes kept; 0 means the sandbox's default (1 MiB)
+     * @param sessionId      the session whose tool call this is (with {@code callId}: what {@link AttachExec}
+     *                       finds it by); null for a command of no session
+     * @param callId         the model's call id within the session, or null
      */
     public record ExecCommand(String execId, List<String> argv, String cwd, Map<String, String> extraEnv,
                               long timeoutMs, List<String> permissions, boolean unrestricted, String outputAddress,
-                              int maxOutputBytes) {
+                              int maxOutputBytes, String sessionId, String callId) {
+        /** A command of no session: it cannot be attached to later. */
+        public ExecCommand(String execId, List<String> argv, String cwd, Map<String, String> extraEnv, long timeoutMs,
+                           List<String> permissions, boolean unrestricted, String outputAddress, int maxOutputBytes) {
+            this(execId, argv, cwd, extraEnv, timeoutMs, permissions, unrestricted, outputAddress, maxOutputBytes,
+                    null, null);
+        }
+
         /** Fails closed: a request that names no permissions is refused, not run unrestricted. */
         public ExecCommand {
             if (permissions == null && !unrestricted) {
@@ -40,7 +50,8 @@ public final class SandboxMessages {
 
         /** The same command, its output streamed to {@code address}. */
         public ExecCommand withOutputAddress(String address) {
-            return new ExecCommand(execId, argv, cwd, extraEnv, timeoutMs, permissions, unrestricted, address, maxOutputBytes);
+            return new ExecCommand(execId, argv, cwd, extraEnv, timeoutMs, permissions, unrestricted, address, maxOutputBytes,
+                    sessionId, callId);
         }
     }
 
@@ -68,6 +79,28 @@ public final class SandboxMessages {
     public record ExecFinished(String execId, int exitCode, int signal, boolean timedOut, boolean cancelled,
                                long durationMs, String stdout, String stderr, long droppedBytes,
                                boolean sandboxDenied, String error) { }
+
+    /**
+     * Attach to a command by the session and call that started it (a new owner of the session,
+     * after its agent died mid-command), so that it is never run twice. The sandbox answers when
+     * the command is over: at once when it already finished (results are kept for a while), or
+     * when it ends, meanwhile streaming its further output to {@code outputAddress} under
+     * {@code execId} (first an {@link ExecStarted}). {@code execId} is the attacher's own id for
+     * this wait (output chunks, cancel).
+     */
+    public record AttachExec(String sessionId, String callId, String execId, String outputAddress) {
+        public AttachExec {
+            if (sessionId == null || callId == null || execId == null) {
+                throw new IllegalArgumentException("attach needs session_id, call_id and exec_id");
+            }
+        }
+    }
+
+    /**
+     * The answer to {@link AttachExec}: {@code known} false when this sandbox never ran that call
+     * (or forgot it: too long ago), else the command's result, its whole output included.
+     */
+    public record ExecAttached(boolean known, ExecFinished result) { }
 
     /** Work out what a patch would change, without writing anything (for approvals and events). */
     public record PlanPatch(String patch, String cwd) { }

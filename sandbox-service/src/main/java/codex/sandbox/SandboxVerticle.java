@@ -39,6 +39,14 @@ public class SandboxVerticle extends VerticleBase {
     /** Commands whose start is on a worker right now, and those of them cancelled meanwhile (event loop only). */
     private final java.util.Set<String> starting = new java.util.HashSet<>();
     private final java.util.Set<String> cancelledWhileStartingIds = new java.util.HashSet<>();
+    /** Commands by session and call id, running or recently finished, for attaching (event loop only). */
+    private final CommandJournal journal = new CommandJournal();
+    /** Streams of agents attached to a running command, by the command's exec id (read from executor threads). */
+    private final Map<String, java.util.List<Attached>> attached = new ConcurrentHashMap<>();
+    /** An attacher's own exec id -> the command's (an interrupt there cancels it). */
+    private final Map<String, String> attachIds = new ConcurrentHashMap<>();
+
+    private record Attached(String attachId, ChunkStream stream) { }
     private CommandExecutor executor;
     private final Supplier<ShellSnapshots.Settings> snapshotSettings;
     private ShellSnapshots snapshots;
@@ -83,11 +91,13 @@ public class SandboxVerticle extends VerticleBase {
         return Future.all(
                 codex.protocol.ServicePing.answer(vertx, "sandbox"),
                 bus.<JsonObject>consumer(Addresses.SANDBOX_EXEC, this::exec).completion(),
+                bus.<JsonObject>consumer(Addresses.SANDBOX_ATTACH, this::attach).completion(),
                 bus.<JsonObject>consumer(Addresses.SANDBOX_CANCEL, msg -> {
                     String execId = Json.fromJson(msg.body(), Cancel.class).execId();
                     if (execId == null) {
                         return; // names no command: nothing to cancel
                     }
+                    execId = attachIds.getOrDefault(execId, execId);
                     ExecHandle h = running.get(execId);
                     if (h != null) {
                         h.cancel();
@@ -113,14 +123,25 @@ public class SandboxVerticle extends VerticleBase {
         Utf8StreamDecoder out = new Utf8StreamDecoder();
         Utf8StreamDecoder err = new Utf8StreamDecoder();
         ChunkStream chunks = cmd.outputAddress() == null ? null : new ChunkStream(vertx, cmd.outputAddress());
-        OutputListener listener = chunks == null ? OutputListener.NONE : (stream, chunk) -> {
+        CommandJournal.Key key = cmd.sessionId() != null && cmd.callId() != null
+                ? new CommandJournal.Key(cmd.sessionId(), cmd.callId()) : null;
+        OutputListener listener = chunks == null && key == null ? OutputListener.NONE : (stream, chunk) -> {
             Utf8StreamDecoder decoder = stream == OutputListener.Stream.STDOUT ? out : err;
             String text = decoder.decode(chunk);
             if (!text.isEmpty()) {
-                chunks.send(Json.toJson(new OutputChunk(cmd.execId(),
-                        stream == OutputListener.Stream.STDOUT ? "stdout" : "stderr", text)));
+                String name = stream == OutputListener.Stream.STDOUT ? "stdout" : "stderr";
+                if (chunks != null) {
+                    chunks.send(Json.toJson(new OutputChunk(cmd.execId(), name, text)));
+                }
+                for (Attached a : attached.getOrDefault(cmd.execId(), List.of())) {
+                    a.stream().send(Json.toJson(new OutputChunk(a.attachId(), name, text)));
+                }
             }
         };
+        if (key != null) {
+            // known from now on: an agent that takes the session over attaches instead of running it again
+            journal.started(key, cmd.execId(), System.currentTimeMillis());
+        }
         if (chunks != null) {
             // first on the stream: the caller learns which node runs the command (and loses it with the node)
             chunks.send(Json.toJson(SandboxMessages.ExecStarted.of(cmd.execId(), nodeId())));
@@ -131,7 +152,9 @@ public class SandboxVerticle extends VerticleBase {
             starting.remove(cmd.execId());
             boolean cancelledWhileStarting = cancelledWhileStartingIds.remove(cmd.execId());
             if (started.failed()) {
-                msg.reply(Json.toJson(failedToStart(cmd.execId(), started.cause().getMessage())));
+                ExecFinished failed = failedToStart(cmd.execId(), started.cause().getMessage());
+                finishedInJournal(key, cmd.execId(), failed);
+                msg.reply(Json.toJson(failed));
                 return;
             }
             ExecHandle handle = started.result();
@@ -143,15 +166,52 @@ public class SandboxVerticle extends VerticleBase {
                     ? Future.<Void>succeededFuture() : chunks.drained()).onComplete(drained -> {
                 // the result goes after the output it summarises
                 running.remove(cmd.execId());
-                if (failure != null) {
-                    msg.reply(Json.toJson(failedToStart(cmd.execId(), failure.getMessage())));
-                } else {
-                    msg.reply(Json.toJson(new ExecFinished(cmd.execId(), result.exitCode(), result.signal(),
-                            result.timedOut(), result.cancelled(), result.durationMs(), result.stdout(), result.stderr(),
-                            result.droppedBytes(), result.sandboxDenied(), null)));
-                }
+                ExecFinished finished = failure != null ? failedToStart(cmd.execId(), failure.getMessage())
+                        : new ExecFinished(cmd.execId(), result.exitCode(), result.signal(),
+                        result.timedOut(), result.cancelled(), result.durationMs(), result.stdout(), result.stderr(),
+                        result.droppedBytes(), result.sandboxDenied(), null);
+                finishedInJournal(key, cmd.execId(), finished);
+                msg.reply(Json.toJson(finished));
             })));
         });
+    }
+
+    /** The result is kept for attachers; those attached now get it after the output they were sent. */
+    private void finishedInJournal(CommandJournal.Key key, String execId, ExecFinished finished) {
+        if (key != null) {
+            journal.finished(key, finished, System.currentTimeMillis());
+        }
+        attached.remove(execId);
+    }
+
+    /**
+     * An agent that took a session over asks for a command by its call: the result at once when it
+     * finished, else its further output and then the result; "unknown" when it never ran here.
+     */
+    private void attach(Message<JsonObject> msg) {
+        SandboxMessages.AttachExec req = codex.protocol.BusRequests.decode(msg, SandboxMessages.AttachExec.class);
+        if (req == null) {
+            return;
+        }
+        CommandJournal.Key key = new CommandJournal.Key(req.sessionId(), req.callId());
+        ChunkStream stream = req.outputAddress() == null ? null : new ChunkStream(vertx, req.outputAddress());
+        CommandJournal.Found found = journal.attach(key, result -> {
+            attachIds.remove(req.execId());
+            (stream == null ? Future.<Void>succeededFuture() : stream.drained()).onComplete(drained ->
+                    msg.reply(Json.toJson(new SandboxMessages.ExecAttached(true, result))));
+        }, System.currentTimeMillis());
+        if (found instanceof CommandJournal.Unknown) {
+            msg.reply(Json.toJson(new SandboxMessages.ExecAttached(false, null)));
+        } else if (found instanceof CommandJournal.Finished f) {
+            msg.reply(Json.toJson(new SandboxMessages.ExecAttached(true, f.result())));
+        } else if (found instanceof CommandJournal.Running r) {
+            attachIds.put(req.execId(), r.execId());
+            if (stream != null) {
+                stream.send(Json.toJson(SandboxMessages.ExecStarted.of(req.execId(), nodeId())));
+                attached.computeIfAbsent(r.execId(), id -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                        .add(new Attached(req.execId(), stream));
+            }
+        }
     }
 
     /** This process's cluster node id, "local" when not clustered (where the sandbox cannot die alone). */

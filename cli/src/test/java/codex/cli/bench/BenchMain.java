@@ -313,6 +313,7 @@ public final class BenchMain {
             row("  live heap per idle session", idle + " KiB", "-", "-", "<= 20 KiB", idle != null && idle <= 20 ? "yes" : "no");
             row("  live heap per session after its turn", l.getDouble("heap_per_session_after_turn_kib") + " KiB", "-", "-", "", "");
             row("  peak RSS of codex serve", l.getDouble("peak_rss_mib") + " MiB", "-", "-", "", "");
+            row("  peak threads of codex serve", String.valueOf(l.getInteger("peak_threads", 0)), "-", "-", "", "");
         }
         JsonObject c = w.getJsonObject("cluster");
         if (c != null && c.containsKey("services")) {

@@ -104,8 +104,17 @@ final class ServeBench {
         }
 
         /** Bytes of live objects (jcmd's class histogram runs a full GC first and sums what survived), in KiB. */
-        long liveHeapKiB() {
+        long liveHeapKiB(String label) {
             String histogram = BenchMain.sh("jcmd", String.valueOf(pid()), "GC.class_histogram");
+            String keep = System.getProperty("bench.load.histograms"); // a folder: each histogram is kept there
+            if (keep != null) {
+                try {
+                    Files.createDirectories(Path.of(keep));
+                    Files.writeString(Path.of(keep, "histogram-" + label + ".txt"), histogram);
+                } catch (java.io.IOException e) {
+                    System.err.println("cannot keep the histogram: " + e);
+                }
+            }
             for (String line : histogram.split("\n")) {
                 Matcher m = TOTAL.matcher(line);
                 if (m.find()) {
@@ -124,6 +133,20 @@ final class ServeBench {
             } catch (Exception e) {
                 return Double.NaN;
             }
+        }
+
+        /** The server's thread count now (0 when gone). */
+        int threads() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
+                    if (line.startsWith("Threads:")) {
+                        return Integer.parseInt(line.replaceAll("\\D", ""));
+                    }
+                }
+            } catch (Exception ignored) {
+                // gone
+            }
+            return 0;
         }
 
         double peakRssMiB() {
@@ -305,7 +328,7 @@ final class ServeBench {
             await(warm.follow(e -> { }), 30);
             await(warm.submit("bench steps=2 login=0 tag=warm"), 30);
             await(warm.done.future(), 60);
-            long heap0 = serve.liveHeapKiB();
+            long heap0 = serve.liveHeapKiB("baseline");
             List<Session> all = new ArrayList<>();
             ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
             // create and subscribe, at most 32 requests in flight
@@ -318,8 +341,10 @@ final class ServeBench {
                 opened.add(openLane(all, next, cwd.toString(), errors));
             }
             await(Future.join(opened), bound);
-            long heapIdle = serve.liveHeapKiB();
+            long heapIdle = serve.liveHeapKiB("idle");
             long start = System.nanoTime();
+            AtomicInteger peakThreads = new AtomicInteger(serve.threads());
+            long sampler = vertx.setPeriodic(200, id -> vertx.executeBlocking(() -> peakThreads.accumulateAndGet(serve.threads(), Math::max)));
             double cpu0 = serve.cpuSeconds();
             List<Future<Void>> turns = new ArrayList<>();
             for (int i = 0; i < all.size(); i++) {
@@ -337,6 +362,7 @@ final class ServeBench {
                 errors.add("not all turns ended within " + bound + " s");
             }
             double wall = (System.nanoTime() - start) / 1e9;
+            vertx.cancelTimer(sampler);
             double cpu = serve.cpuSeconds() - cpu0;
             int completed = 0;
             List<Double> gaps = new ArrayList<>();
@@ -348,7 +374,7 @@ final class ServeBench {
                 }
                 gaps.addAll(model.trace("load" + i).stepGapsMs());
             }
-            long heapAfter = serve.liveHeapKiB();
+            long heapAfter = serve.liveHeapKiB("after");
             int total = (int) errors.stream().count();
             JsonObject r = new JsonObject().put("sessions", sessions).put("steps", steps).put("model_delay_ms", 50)
                     .put("completed", completed).put("errors", total)
@@ -363,6 +389,7 @@ final class ServeBench {
                     .put("heap_per_idle_session_kib", BenchMain.round((heapIdle - heap0) / (double) sessions, 1))
                     .put("heap_per_session_after_turn_kib", BenchMain.round((heapAfter - heap0) / (double) sessions, 1))
                     .put("peak_rss_mib", serve.peakRssMiB())
+                    .put("peak_threads", peakThreads.get())
                     .put("load_after", BenchMain.load());
             System.out.println("load: " + r.encode());
             return r;

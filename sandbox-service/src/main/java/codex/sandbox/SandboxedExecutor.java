@@ -38,6 +38,14 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
     private final int devNullFd;
     private final ExecutorService workers;
     private final ResourceLimiter limiter;
+    /**
+     * Commands between their cgroups' preparation and the end of their spawn at once. Each needs a fresh JVM
+     * thread (created and ended under the JVM's thread-list lock) and cgroup writes (under the kernel's
+     * cgroup lock): hundreds at once only queued on those locks, each holder preempted by the others.
+     */
+    private final java.util.concurrent.Semaphore spawnSlots = new java.util.concurrent.Semaphore(
+            Integer.getInteger("codex.sandbox.spawnSlots", SPAWN_SLOTS), true);
+    static final int SPAWN_SLOTS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     /** Process groups of finished commands that still had members: unregistered from the reaper once empty. */
     private final java.util.concurrent.ConcurrentLinkedQueue<Integer> leftoverGroups =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -254,6 +262,7 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
             Thread spawnThread = null;
             Capabilities capabilities = null;
             ResourceLimiter.Group limits = null;
+            spawnSlots.acquireUninterruptibly();
             try {
                 limits = request.inheritStdio() ? null : limiter.prepare();
                 rulesetFd = restricted ? buildRuleset(program, limits == null ? null : limits.gate()) : -1;
@@ -308,6 +317,7 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
                 }
                 throw e;
             } finally {
+                spawnSlots.release();
                 if (limits != null) {
                     limits.closeTaskFds();
                 }

@@ -10,6 +10,7 @@ import codex.protocol.SandboxMessages.PatchApplied;
 import codex.protocol.SandboxMessages.PlanPatch;
 import codex.protocol.SandboxPermission;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,8 @@ final class PatchFlow {
 
     /** Completes with the text for the model; fails with {@link TurnAbortedByUser} on "abort". */
     Future<String> run(Turn turn, String callId, String patchText, Path cwd) {
-        return sandbox.planPatch(new PlanPatch(patchText, cwd.toString())).compose(plan -> {
+        return untilInterrupted(turn, sandbox.planPatch(new PlanPatch(patchText, cwd.toString())),
+                "interrupted before the sandbox answered").compose(plan -> {
             if (!plan.ok()) {
                 return Future.succeededFuture(output("apply_patch verification failed: " + plan.error(), 1));
             }
@@ -68,7 +70,8 @@ final class PatchFlow {
         long started = System.nanoTime();
         ApplyPatch request = roots == null ? ApplyPatch.anywhere(patchText, cwd.toString())
                 : ApplyPatch.within(patchText, cwd.toString(), roots);
-        return sandbox.applyPatch(request)
+        return untilInterrupted(turn, sandbox.applyPatch(request),
+                "interrupted before the sandbox answered; the patch may have been applied")
                 .transform(ar -> {
                     PatchApplied result = ar.succeeded() ? ar.result()
                             : new PatchApplied(false, "", "the sandbox could not apply the patch: " + Items.messageOf(ar.cause()));
@@ -79,6 +82,21 @@ final class PatchFlow {
                             ? ToolOutputFormatter.commandOutput(result.stdout(), "", 0, ms, false, 0)
                             : ToolOutputFormatter.commandOutput("", result.error(), 1, ms, false, 0));
                 });
+    }
+
+    /**
+     * The sandbox's answer, or a failure as soon as the user interrupts: an interrupt ends the
+     * turn even when the sandbox does not answer (lost, stuck) within the request's timeout.
+     */
+    private static <T> Future<T> untilInterrupted(Turn turn, Future<T> answer, String why) {
+        if (turn.interrupted) {
+            return Future.failedFuture(why);
+        }
+        Promise<T> outcome = Promise.promise();
+        Runnable stop = () -> outcome.tryFail(why);
+        turn.onInterrupt.add(stop);
+        answer.onComplete(outcome::tryComplete, outcome::tryFail);
+        return outcome.future().onComplete(ar -> turn.onInterrupt.remove(stop));
     }
 
     static String output(String text, int exitCode) {

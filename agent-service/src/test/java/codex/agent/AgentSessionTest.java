@@ -197,6 +197,19 @@ class AgentSessionTest {
     // ---- interrupts -----------------------------------------------------------------------
 
     @Test
+    void interruptEndsTheTurnWhileTheSandboxNeverAnswersAPatch() {
+        model.then(response(patch("p1", "*** Begin Patch\n*** Add File: a.txt\n+hi\n*** End Patch")));
+        sandbox.patchesHang = true;
+        AgentSession s = session(ApprovalPolicy.NEVER);
+        s.submit(input("u1", "add a file"));
+        assertEquals("TaskStarted", events.names().get(0));
+        assertFalse(events.names().contains("TurnAborted"), "waiting for the sandbox");
+        s.submit(new Submission("i1", new Submission.Op.Interrupt()));
+        assertEquals("interrupted", events.last(EventMsg.TurnAborted.class).reason());
+        assertTrue(outputFor(s, "p1").contains("interrupted before the sandbox answered"), outputFor(s, "p1"));
+    }
+
+    @Test
     void interruptWhileStreamingCancelsTheModelAndAbortsTheTurn() {
         AgentSession s = session(ApprovalPolicy.NEVER);
         s.submit(input("u1", "write a novel"));

@@ -141,6 +141,8 @@ final class Fakes {
         /** What an attach by call id finds (absent: the sandbox does not know the call), and the calls asked. */
         final Map<String, codex.protocol.SandboxMessages.ExecAttached> attachable = new LinkedHashMap<>();
         final List<String> attachedCalls = new ArrayList<>();
+        /** Patches are planned and applied by script, or (true) never answered, as by a sandbox that is gone. */
+        boolean patchesHang;
         private final Deque<ExecFinished> script = new ArrayDeque<>();
         private Promise<ExecFinished> hanging;
 
@@ -196,6 +198,9 @@ final class Fakes {
 
         @Override
         public Future<PatchPlan> planPatch(PlanPatch request) {
+            if (patchesHang) {
+                return Promise.<PatchPlan>promise().future();
+            }
             Map<String, EventMsg.FileChange> changes = new LinkedHashMap<>();
             List<String> touched = new ArrayList<>();
             for (String line : request.patch().split("\n")) {

@@ -17,7 +17,9 @@ public final class SandboxKilledChild {
         String script = "echo $$ > pids; sleep 30 & echo $! >> pids; (sleep 3; echo late > late.txt) & echo $! >> pids;"
                 + " setsid sleep 31 & echo $! > setsid-pid; echo ready > ready; wait";
         executor.start(new ExecRequest(List.of("sh", "-c", script), work, EnvPolicy.childEnvironment(), 60_000,
-                Sandboxes.perms("disk-full-read-access", "disk-write-cwd"), ExecRequest.DEFAULT_MAX_OUTPUT_BYTES, false),
+                "unrestricted".equals(args[1]) ? Sandboxes.perms("disk-full-write-access", "network-full-access")
+                        : Sandboxes.perms("disk-full-read-access", "disk-write-cwd"),
+                ExecRequest.DEFAULT_MAX_OUTPUT_BYTES, false),
                 OutputListener.NONE);
         System.out.println("cgroups=" + executor.describeLimits().contains("cgroup v1 pids"));
         System.out.flush();

@@ -78,6 +78,7 @@ public final class CodexMain implements java.util.concurrent.Callable<Integer> {
     static int run(String[] args) {
         ExecCommand exec = FastExecArgs.parse(args); // the common exec lines, without picocli's start-up cost
         if (exec != null) {
+            initJacksonAside();
             int code = FastExecArgs.execute(exec);
             System.out.flush();
             return code;
@@ -87,6 +88,24 @@ public final class CodexMain implements java.util.concurrent.Callable<Integer> {
         int code = codex.execute(args);
         System.out.flush();
         return code;
+    }
+
+    /**
+     * Jackson's ObjectMapper class, initialised on a thread of its own while this one resolves the
+     * workdir and reads config.toml: its static set-up (a date format, hence the JDK's calendar and
+     * locale data) was half of config loading's samples in a profile; the class-init lock makes
+     * whichever thread comes second wait for the first.
+     */
+    private static void initJacksonAside() {
+        Thread thread = new Thread(() -> {
+            try {
+                Class.forName("com.fasterxml.jackson.databind.ObjectMapper");
+            } catch (Throwable ignored) {
+                // the config loader meets the same error itself and reports it
+            }
+        }, "codex-init-jackson");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     @Override

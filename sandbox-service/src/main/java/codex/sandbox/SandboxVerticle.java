@@ -142,8 +142,9 @@ public class SandboxVerticle extends VerticleBase {
             // known from now on: an agent that takes the session over attaches instead of running it again
             journal.started(key, cmd.execId(), System.currentTimeMillis());
         }
-        if (chunks != null) {
-            // first on the stream: the caller learns which node runs the command (and loses it with the node)
+        if (chunks != null && vertx.isClustered()) {
+            // first on the stream: the caller learns which node runs the command (and loses it with the node);
+            // in one JVM the sandbox cannot leave alone, and the notice would cost every command a round trip
             chunks.send(Json.toJson(SandboxMessages.ExecStarted.of(cmd.execId(), nodeId())));
         }
         // start() resolves paths and calls into libc through JNA: a worker's job, not the event loop's
@@ -207,7 +208,9 @@ public class SandboxVerticle extends VerticleBase {
         } else if (found instanceof CommandJournal.Running r) {
             attachIds.put(req.execId(), r.execId());
             if (stream != null) {
-                stream.send(Json.toJson(SandboxMessages.ExecStarted.of(req.execId(), nodeId())));
+                if (vertx.isClustered()) {
+                    stream.send(Json.toJson(SandboxMessages.ExecStarted.of(req.execId(), nodeId())));
+                }
                 attached.computeIfAbsent(r.execId(), id -> new java.util.concurrent.CopyOnWriteArrayList<>())
                         .add(new Attached(req.execId(), stream));
             }

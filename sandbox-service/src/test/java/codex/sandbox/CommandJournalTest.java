@@ -62,4 +62,23 @@ class CommandJournalTest {
         assertInstanceOf(CommandJournal.Finished.class, journal.attach(C2, r -> { }, 3));
         assertInstanceOf(CommandJournal.Running.class, journal.attach(c3, r -> { }, 3_600_000));
     }
+
+    /** A busy sandbox: each start and end costs the same however many commands it remembers. */
+    @Test
+    void manyCommandsCostLinearTime() {
+        CommandJournal journal = new CommandJournal(600_000, Long.MAX_VALUE);
+        long start = System.nanoTime();
+        int commands = 200_000;
+        for (int i = 0; i < commands; i++) {
+            CommandJournal.Key key = new CommandJournal.Key("s" + (i % 500), "c" + i);
+            journal.started(key, "e" + i, i);
+            journal.finished(key, result("x"), i);
+        }
+        assertEquals(commands, journal.size(), "all within the ten minutes: all kept");
+        journal.attach(C1, r -> { }, commands + 600_000L); // every one is older than that now
+        assertEquals(0, journal.size());
+        // a scan of every entry at each call: 4e10 steps, minutes; linear: well under a second
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        org.junit.jupiter.api.Assertions.assertTrue(ms < 10_000, commands + " commands took " + ms + " ms");
+    }
 }

@@ -8,6 +8,7 @@
 #   bench/run.sh --smoke         each workload once and small (well under a minute or two)
 #   bench/run.sh --only startup,exec20,exec50,steps,stream,load,cluster
 #   bench/run.sh --out FILE      where the JSON goes
+#   bench/run.sh --ours-only     no Codex side (its workspace-write runs make a transient /tmp/.git)
 #
 # The Codex CLI side (paired runs, ratios) needs the npm package: $CODEX_CLI_BIN, else
 # .tools/codex (what .ci/setup.d/50-codex.sh installs); without it only our side is measured.

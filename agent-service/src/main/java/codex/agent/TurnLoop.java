@@ -152,6 +152,7 @@ final class TurnLoop {
     }
 
     private Future<ModelResponse> callModel(Turn turn, boolean chained) {
+        codex.protocol.StepTrace.mark("turn-call-model");
         SessionConfig config = session.config();
         List<JsonObject> history = session.history();
         List<JsonObject> input = chained ? List.copyOf(history.subList(historyCoveredByLastResponse, history.size()))
@@ -185,6 +186,7 @@ final class TurnLoop {
     }
 
     private Future<Void> afterResponse(Turn turn, ModelResponse response) {
+        codex.protocol.StepTrace.mark("turn-response");
         if (response.usage() != null) {
             var u = response.usage();
             session.emit(turn, new EventMsg.TokenCount(u.inputTokens(), u.cachedInputTokens(), u.outputTokens(),
@@ -220,6 +222,7 @@ final class TurnLoop {
             return Future.succeededFuture();
         }
         session.checkpoint(); // the model's request is durable before its commands run
+        codex.protocol.StepTrace.mark("turn-checkpointed");
         return runCalls(turn, calls, 0).compose(v -> step(turn));
     }
 
@@ -236,6 +239,7 @@ final class TurnLoop {
         return handleCall(turn, callId, call.getString("name", ""), call.getString("arguments", "{}"))
                 .compose(output -> {
                     session.addToHistory(Items.callOutput(callId, output));
+                    codex.protocol.StepTrace.mark("turn-output-recorded");
                     return runCalls(turn, calls, index + 1);
                 });
     }
@@ -267,6 +271,7 @@ final class TurnLoop {
             Path cwd = patch.get().resolveWorkdir(Path.of(session.resolveCwd(call.workdir())));
             return patches.run(turn, callId, patch.get().patchText(), cwd);
         }
-        return commands.run(turn, callId, call);
+        codex.protocol.StepTrace.mark("turn-command");
+        return commands.run(turn, callId, call).onComplete(ar -> codex.protocol.StepTrace.mark("turn-command-done"));
     }
 }

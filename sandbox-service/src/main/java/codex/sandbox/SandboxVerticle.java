@@ -110,6 +110,7 @@ public class SandboxVerticle extends VerticleBase {
     }
 
     private void exec(Message<JsonObject> msg) {
+        codex.protocol.StepTrace.mark("sandbox-received");
         ExecCommand cmd;
         ExecRequest request;
         try {
@@ -149,7 +150,15 @@ public class SandboxVerticle extends VerticleBase {
         }
         // start() resolves paths and calls into libc through JNA: a worker's job, not the event loop's
         starting.add(cmd.execId());
-        vertx.executeBlocking(() -> executor.start(snapshots.prepare(request), listener), false).onComplete(started -> {
+        vertx.executeBlocking(() -> {
+            codex.protocol.StepTrace.mark("sandbox-worker");
+            ExecRequest prepared = snapshots.prepare(request);
+            codex.protocol.StepTrace.mark("sandbox-prepared");
+            ExecHandle h = executor.start(prepared, listener);
+            codex.protocol.StepTrace.mark("sandbox-started");
+            return h;
+        }, false).onComplete(started -> {
+            codex.protocol.StepTrace.mark("sandbox-start-seen");
             starting.remove(cmd.execId());
             boolean cancelledWhileStarting = cancelledWhileStartingIds.remove(cmd.execId());
             if (started.failed()) {
@@ -163,9 +172,11 @@ public class SandboxVerticle extends VerticleBase {
             if (cancelledWhileStarting) {
                 handle.cancel();
             }
-            handle.result().whenComplete((result, failure) -> context.runOnContext(v -> (chunks == null
+            handle.result().whenComplete((result, failure) -> codex.protocol.StepTrace.mark("sandbox-result"))
+                    .whenComplete((result, failure) -> context.runOnContext(v -> (chunks == null
                     ? Future.<Void>succeededFuture() : chunks.drained()).onComplete(drained -> {
                 // the result goes after the output it summarises
+                codex.protocol.StepTrace.mark("sandbox-reply");
                 running.remove(cmd.execId());
                 ExecFinished finished = failure != null ? failedToStart(cmd.execId(), failure.getMessage())
                         : new ExecFinished(cmd.execId(), result.exitCode(), result.signal(),

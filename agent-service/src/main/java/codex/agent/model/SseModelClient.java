@@ -61,7 +61,9 @@ public abstract class SseModelClient implements ModelClient {
         if (provider.requiresApiKey() && key.isEmpty()) {
             return Future.failedFuture(ModelException.fatal(provider.missingKeyMessage()));
         }
+        codex.protocol.StepTrace.mark("request-build");
         Buffer body = requestBody(request).toBuffer();
+        codex.protocol.StepTrace.mark("request-built");
         return attempt(request, body, key.orElse(null), events, notices, 0, 0);
     }
 
@@ -102,6 +104,7 @@ public abstract class SseModelClient implements ModelClient {
                         return Future.failedFuture(ModelException.fatal("interrupted"));
                     }
                     inFlight = req;
+                    codex.protocol.StepTrace.mark("request-send");
                     return req.send(body);
                 })
                 .onSuccess(resp -> {
@@ -163,6 +166,7 @@ public abstract class SseModelClient implements ModelClient {
         }
         SseParser parser = new SseParser();
         resp.handler(buf -> {
+            codex.protocol.StepTrace.mark("response-bytes");
             if (result.future().isComplete()) {
                 return;
             }
@@ -171,6 +175,7 @@ public abstract class SseModelClient implements ModelClient {
                     decoder.accept(e);
                 }
                 if (decoder.completed()) {
+                    codex.protocol.StepTrace.mark("response-parsed");
                     result.tryComplete(decoder.response());
                 }
             } catch (ModelException e) {

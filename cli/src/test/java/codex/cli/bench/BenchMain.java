@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Arguments: {@code --root DIR} (the checkout), {@code --codex PATH} (Codex CLI: its npm
  * {@code .bin/codex} or the native binary; absent: our side only), {@code --smoke} (one short run
- * of each), {@code --only a,b} (workload names), {@code --out FILE} (JSON).
+ * of each), {@code --only a,b} (workload names), {@code --out FILE} (JSON), {@code --ours-only} (no Codex
+ * side even when one is given: its workspace-write runs create a transient /tmp/.git that disturbs
+ * test suites running beside the bench).
  */
 public final class BenchMain {
     static final String NATIVE = "@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex";
@@ -55,6 +57,7 @@ public final class BenchMain {
         Path root = Path.of("").toAbsolutePath();
         Path codex = null;
         boolean smoke = false;
+        boolean oursOnly = false;
         List<String> only = List.of();
         Path out = null;
         for (int i = 0; i < args.length; i++) {
@@ -65,12 +68,13 @@ public final class BenchMain {
                     codex = v.isEmpty() ? null : Path.of(v);
                 }
                 case "--smoke" -> smoke = true;
+                case "--ours-only" -> oursOnly = true;
                 case "--only" -> only = List.of(args[++i].split(","));
                 case "--out" -> out = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        BenchMain bench = new BenchMain(root, nativeCodex(codex), smoke, only);
+        BenchMain bench = new BenchMain(root, oursOnly ? null : nativeCodex(codex), smoke, only);
         int code = bench.run(out);
         System.exit(code);
     }
@@ -132,6 +136,15 @@ public final class BenchMain {
         }
         addRows(workloads);
         printTable();
+        JsonObject st = workloads.getJsonObject("steps");
+        if (st != null && st.getJsonObject("ours") != null && st.getJsonObject("ours").getJsonArray("timeline_median_ms") != null) {
+            System.out.println("steps, ours: where a warm step's time goes (median ms after the tool-call response's end; since the mark before)");
+            for (Object o : st.getJsonObject("ours").getJsonArray("timeline_median_ms")) {
+                JsonObject e = (JsonObject) o;
+                System.out.printf(Locale.ROOT, "  %-24s %9.3f  %+9.3f%n", e.getString("mark"), e.getDouble("after_response_end_ms"),
+                        e.getDouble("since_previous_ms"));
+            }
+        }
         if (out == null) {
             out = root.resolve("bench/results/" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
                     .format(Instant.now()) + (smoke ? "-smoke" : "") + ".json");
@@ -158,7 +171,11 @@ public final class BenchMain {
 
     // ---- paired exec runs -------------------------------------------------------------------
 
-    private record Run(double wallS, long rssKiB, List<Double> gapsMs, String error) { }
+    private record Run(double wallS, long rssKiB, List<Double> gapsMs, List<double[]> splitsMs,
+                       List<Map<String, Double>> timeline, String error) { }
+
+    /** {@code -Dbench.trace=true}: our side runs with {@code codex.trace.steps} and the steps workload prints where the time goes. */
+    private static final boolean TRACE = Boolean.getBoolean("bench.trace");
 
     private JsonObject execPair(BenchModel model, String name, String what, int steps, boolean login, int pairs) {
         System.out.printf(Locale.ROOT, "%s: %s, %d steps, %d pair(s) after a warm-up, load %s%n", name, what, steps, pairs, load());
@@ -222,6 +239,35 @@ public final class BenchMain {
             if (!warm.isEmpty()) {
                 s.put("step_gap_p50_ms", round(percentile(warm, 50), 2)).put("step_gap_p90_ms", round(percentile(warm, 90), 2));
             }
+            // the same warm steps split by the command's own timestamps (wall clock on both sides):
+            // own overhead = gap - the command's own run = before its first line + after its last
+            List<Double> own = new ArrayList<>();
+            List<Double> before = new ArrayList<>();
+            List<Double> command = new ArrayList<>();
+            List<Double> after = new ArrayList<>();
+            for (Run r : runs) {
+                List<double[]> sp = r.splitsMs;
+                for (double[] x : sp.subList(Math.min(sp.size(), Math.max(1, steps / 5)), sp.size())) {
+                    own.add(x[1] + x[3]);
+                    before.add(x[1]);
+                    command.add(x[2]);
+                    after.add(x[3]);
+                }
+            }
+            List<Map<String, Double>> steps2 = new ArrayList<>();
+            for (Run r : runs) {
+                steps2.addAll(r.timeline.subList(Math.min(r.timeline.size(), Math.max(1, steps / 5)), r.timeline.size()));
+            }
+            if (!steps2.isEmpty()) {
+                s.put("timeline_median_ms", medianTimeline(steps2));
+            }
+            if (!own.isEmpty()) {
+                s.put("own_overhead_p50_ms", round(percentile(own, 50), 2)).put("own_overhead_p90_ms", round(percentile(own, 90), 2))
+                        .put("before_command_p50_ms", round(percentile(before, 50), 2))
+                        .put("command_p50_ms", round(percentile(command, 50), 3))
+                        .put("after_command_p50_ms", round(percentile(after, 50), 2))
+                        .put("own_overhead_steps", own.size());
+            }
         }
         return s;
     }
@@ -259,11 +305,17 @@ public final class BenchMain {
         } else {
             pb.environment().put("OPENAI_BASE_URL", model.baseUrl());
         }
+        Path traceFile = work.resolve(tag + ".trace");
+        Files.deleteIfExists(traceFile);
+        if (TRACE && !isCodex) {
+            String opts = System.getenv().getOrDefault("CODEX_JAVA_OPTS", "");
+            pb.environment().put("CODEX_JAVA_OPTS", (opts + " -Dcodex.trace.steps=" + traceFile).trim());
+        }
         long start = System.nanoTime();
         Process p = pb.start();
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            return new Run(0, 0, List.of(), tag + ": did not finish in 180 s");
+            return new Run(0, 0, List.of(), List.of(), List.of(), tag + ": did not finish in 180 s");
         }
         double wall = (System.nanoTime() - start) / 1e9;
         long rss = 0;
@@ -280,11 +332,73 @@ public final class BenchMain {
                     + tail(Files.readString(dir.resolve("stderr")), 600);
         }
         List<Double> gaps = model.trace(tag).stepGapsMs();
+        List<double[]> splits = model.trace(tag).stepSplitsMs();
+        List<Map<String, Double>> timeline = Files.exists(traceFile) ? timeline(model.trace(tag), Files.readAllLines(traceFile))
+                : List.of();
+        Files.deleteIfExists(traceFile);
         model.forget(tag);
         if (error == null) {
             deleteTree(dir);
         }
-        return new Run(wall, rss, gaps, error);
+        return new Run(wall, rss, gaps, splits, timeline, error);
+    }
+
+    /**
+     * Per step (tool-call response i to request i+1): each trace label's last mark in the window
+     * (request i arrived, request i+1 arrived], as ms after response i's end; with the model's and
+     * the command's own instants. All on the wall clock.
+     */
+    static List<Map<String, Double>> timeline(BenchModel.Trace t, List<String> lines) {
+        List<String> labels = new ArrayList<>();
+        List<Long> at = new ArrayList<>();
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            if (f.length >= 2) {
+                labels.add(f[0]);
+                at.add(Long.parseLong(f[1]));
+            }
+        }
+        List<Map<String, Double>> out = new ArrayList<>();
+        synchronized (t) {
+            for (int i = 0; i + 1 < t.requestArrivalsWall.size() && i < t.responseEndsWall.size(); i++) {
+                long from = t.requestArrivalsWall.get(i);
+                long to = t.requestArrivalsWall.get(i + 1);
+                long end = t.responseEndsWall.get(i);
+                Map<String, Double> m = new LinkedHashMap<>();
+                for (int k = 0; k < labels.size(); k++) {
+                    if (at.get(k) > from && at.get(k) <= to) {
+                        m.put(labels.get(k), (at.get(k) - end) / 1e6);
+                    }
+                }
+                long[] span = i + 1 < t.commandSpansWall.size() ? t.commandSpansWall.get(i + 1) : null;
+                if (span != null) {
+                    m.put("COMMAND-first-line", (span[0] - end) / 1e6);
+                    m.put("COMMAND-last-line", (span[1] - end) / 1e6);
+                }
+                m.put("MODEL-next-request", (to - end) / 1e6);
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    /** The median offset of every label, in the order of the medians, with the step from the one before. */
+    static JsonArray medianTimeline(List<Map<String, Double>> steps) {
+        Map<String, List<Double>> by = new LinkedHashMap<>();
+        for (Map<String, Double> m : steps) {
+            m.forEach((k, v) -> by.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+        }
+        List<Map.Entry<String, Double>> med = new ArrayList<>();
+        by.forEach((k, v) -> med.add(Map.entry(k, median(v))));
+        med.sort(Map.Entry.comparingByValue());
+        JsonArray out = new JsonArray();
+        double prev = 0;
+        for (Map.Entry<String, Double> e : med) {
+            out.add(new JsonObject().put("mark", e.getKey()).put("after_response_end_ms", round(e.getValue(), 3))
+                    .put("since_previous_ms", round(e.getValue() - prev, 3)).put("steps", by.get(e.getKey()).size()));
+            prev = e.getValue();
+        }
+        return out;
     }
 
     // ---- table ------------------------------------------------------------------------------
@@ -297,6 +411,16 @@ public final class BenchMain {
         execRow(w.getJsonObject("exec50"), "exec " + steps(w, "exec50") + " steps, peak RSS", "peak_rss_median_mib", "MiB", 1.0);
         execRow(w.getJsonObject("steps"), "exec " + steps(w, "steps") + " steps bash -c, wall", "wall_median_s", "s", null);
         execRow(w.getJsonObject("steps"), "warm step gap p50 (bash -c, incl. spawn)", "step_gap_p50_ms", "ms", null);
+        execRow(w.getJsonObject("steps"), "  the command's own run p50", "command_p50_ms", "ms", null);
+        execRow(w.getJsonObject("steps"), "  own overhead p50 (gap - command)", "own_overhead_p50_ms", "ms", null);
+        execRow(w.getJsonObject("steps"), "  own overhead p90", "own_overhead_p90_ms", "ms", null);
+        execRow(w.getJsonObject("steps"), "  response end -> command's first line, p50", "before_command_p50_ms", "ms", null);
+        execRow(w.getJsonObject("steps"), "  command's last line -> next request, p50", "after_command_p50_ms", "ms", null);
+        JsonObject st = w.getJsonObject("steps");
+        if (st != null && st.getJsonObject("ours") != null && st.getJsonObject("ours").getDouble("own_overhead_p50_ms") != null) {
+            double own = st.getJsonObject("ours").getDouble("own_overhead_p50_ms");
+            row("  warm step overhead p50 target", own + " ms", "-", "-", "<= 3 ms", own <= 3 ? "yes" : "no");
+        }
         JsonObject s = w.getJsonObject("stream");
         if (s != null && s.containsKey("p50_ms")) {
             row("streaming delta -> SSE client p50", s.getDouble("p50_ms") + " ms", "-", "-", "<= 5 ms",

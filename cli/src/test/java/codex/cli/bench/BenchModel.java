@@ -30,12 +30,22 @@ public final class BenchModel implements AutoCloseable {
     private static final Pattern LOGIN = Pattern.compile("\\blogin=([01])");
     private static final Pattern DELTAS = Pattern.compile("\\bdeltas=(\\d+)");
     private static final Pattern GAP = Pattern.compile("\\bgap=(\\d+)");
+    /** What each scripted command prints: its own start and end, bash's $EPOCHREALTIME (s.us). */
+    private static final Pattern SPAN = Pattern.compile("bench-t (\\d+)\\.(\\d{6}) (\\d+)\\.(\\d{6})");
 
-    /** Step timings of one tag: response end (nanoTime) per step, request arrival per step. */
+    /**
+     * Step timings of one tag: response end (nanoTime) per step, request arrival per step; the same
+     * two on the wall clock (epoch ns), and the span the command itself ran (its own first and last
+     * line, printed by the command on the wall clock: bash has no monotonic clock; -1 when the
+     * request carried none), so that command time and our own overhead compare on one clock.
+     */
     public static final class Trace {
         public final List<Long> responseEnds = new ArrayList<>();
         public final List<Long> requestArrivals = new ArrayList<>();
         public final List<Long> deltaSent = new ArrayList<>();
+        public final List<Long> responseEndsWall = new ArrayList<>();
+        public final List<Long> requestArrivalsWall = new ArrayList<>();
+        public final List<long[]> commandSpansWall = new ArrayList<>();
 
         /** Gaps in ms between the end of response i (a tool call) and the arrival of request i+1. */
         public synchronized List<Double> stepGapsMs() {
@@ -45,6 +55,50 @@ public final class BenchModel implements AutoCloseable {
             }
             return gaps;
         }
+
+        /**
+         * Per step with a command span: {gap, before, command, after} in ms on the wall clock.
+         * before = response end -> the command's first line (SSE parse, policy, spawn, sandbox set-up,
+         * bash's own start); after = the command's last line -> next request (bash's exit, output
+         * capture, rollout, request build and send). Our own overhead = before + after = gap - command.
+         */
+        public synchronized List<double[]> stepSplitsMs() {
+            List<double[]> out = new ArrayList<>();
+            for (int i = 0; i + 1 < requestArrivalsWall.size() && i < responseEndsWall.size() && i + 1 < commandSpansWall.size(); i++) {
+                long[] span = commandSpansWall.get(i + 1);
+                if (span == null) {
+                    continue;
+                }
+                long end = responseEndsWall.get(i);
+                long next = requestArrivalsWall.get(i + 1);
+                out.add(new double[] {(next - end) / 1e6, (span[0] - end) / 1e6, (span[1] - span[0]) / 1e6, (next - span[1]) / 1e6});
+            }
+            return out;
+        }
+    }
+
+    static long wallNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** The span the last tool output of this request reports, or null. */
+    static long[] commandSpan(JsonArray input) {
+        String last = null;
+        for (Object o : input) {
+            if (o instanceof JsonObject item && item.getString("type", "").endsWith("_call_output")) {
+                last = String.valueOf(item.getValue("output"));
+            }
+        }
+        if (last == null) {
+            return null;
+        }
+        Matcher m = SPAN.matcher(last);
+        if (!m.find()) {
+            return null;
+        }
+        return new long[] {Long.parseLong(m.group(1)) * 1_000_000_000L + Long.parseLong(m.group(2)) * 1000L,
+                Long.parseLong(m.group(3)) * 1_000_000_000L + Long.parseLong(m.group(4)) * 1000L};
     }
 
     private final Vertx vertx;
@@ -67,12 +121,13 @@ public final class BenchModel implements AutoCloseable {
         this.delayMs = delayMs;
         this.server = vertx.createHttpServer().requestHandler(req -> {
             long arrived = System.nanoTime();
+            long arrivedWall = wallNanos();
             req.body().onSuccess(body -> {
                 JsonObject request = body.length() == 0 ? new JsonObject() : body.toJsonObject();
                 if (delayMs > 0) {
-                    vertx.setTimer(delayMs, t -> respond(request, arrived, req.response()));
+                    vertx.setTimer(delayMs, t -> respond(request, arrived, arrivedWall, req.response()));
                 } else {
-                    respond(request, arrived, req.response());
+                    respond(request, arrived, arrivedWall, req.response());
                 }
             });
         });
@@ -95,7 +150,7 @@ public final class BenchModel implements AutoCloseable {
         traces.remove(tag);
     }
 
-    private void respond(JsonObject request, long arrived, HttpServerResponse resp) {
+    private void respond(JsonObject request, long arrived, long arrivedWall, HttpServerResponse resp) {
         JsonArray input = request.getJsonArray("input", new JsonArray());
         StringBuilder prompt = new StringBuilder();
         int outputs = 0;
@@ -134,17 +189,21 @@ public final class BenchModel implements AutoCloseable {
         Trace trace = trace(tag);
         synchronized (trace) {
             trace.requestArrivals.add(arrived);
+            trace.requestArrivalsWall.add(arrivedWall);
+            trace.commandSpansWall.add(commandSpan(input));
         }
         String id = "resp_" + tag + "_" + outputs + "_" + ids.incrementAndGet();
         chains.put(id, new Chain(text, outputs));
         resp.setChunked(true).putHeader("content-type", "text/event-stream");
         resp.write(event(new JsonObject().put("type", "response.created").put("response", new JsonObject().put("id", id))));
         if (outputs < steps) {
-            String script = "echo step " + outputs + " >> steps.log";
+            // the command prints its own first and last instant: what it ran is told apart from our overhead
+            String script = "s=$EPOCHREALTIME; echo step " + outputs + " >> steps.log; echo \"bench-t $s $EPOCHREALTIME\"";
             resp.write(event(new JsonObject().put("type", "response.output_item.done").put("item", call(request, "call_" + outputs, script, login))));
             resp.end(event(completed(id)));
             synchronized (trace) {
                 trace.responseEnds.add(System.nanoTime());
+                trace.responseEndsWall.add(wallNanos());
             }
             return;
         }
@@ -180,6 +239,7 @@ public final class BenchModel implements AutoCloseable {
         resp.end(event(completed(id)));
         synchronized (trace) {
             trace.responseEnds.add(System.nanoTime());
+            trace.responseEndsWall.add(wallNanos());
         }
     }
 

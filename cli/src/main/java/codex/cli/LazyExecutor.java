@@ -10,10 +10,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * The sandbox's executor of a one-JVM session, made in the background once a turn has waited a
- * moment on the model ({@link #warm}; {@link LocalSession#SANDBOX_WARM_AFTER_MS}) or by the first
- * command, whichever comes first. Making it loads JNA and probes the kernel (40-80 ms of start-up
- * before), which a quick answer without a command never needs.
+ * The sandbox's executor of a one-JVM session, made by the first command. Making it loads JNA,
+ * probes the kernel and sets up the cgroups (40-80 ms that used to come before the first model
+ * request); an answer without a command never needs it, and a command pays it once, after at least
+ * one model round trip. Made in the background instead (once a turn had waited 100 ms), it took CPU
+ * from the turn on a loaded machine: no gain there (docs/PERFORMANCE.md).
  */
 final class LazyExecutor implements CommandExecutor {
     private volatile Supplier<? extends CommandExecutor> factory;
@@ -24,20 +25,6 @@ final class LazyExecutor implements CommandExecutor {
     LazyExecutor makeWith(Supplier<? extends CommandExecutor> factory) {
         this.factory = factory;
         return this;
-    }
-
-    /** Starts making the executor in the background, once; nothing before {@link #makeWith} or after the first call. */
-    void warm() {
-        if (factory != null && begun.compareAndSet(false, true)) {
-            Thread thread = new Thread(this::make, "codex-sandbox-init");
-            thread.setDaemon(true); // an exit never waits for it
-            thread.start();
-        }
-    }
-
-    /** Whether the executor is being made or was made. */
-    boolean begun() {
-        return begun.get();
     }
 
     private void make() {
@@ -52,7 +39,7 @@ final class LazyExecutor implements CommandExecutor {
         }
     }
 
-    /** Waits for the executor (making it here when nobody has begun to); its failure is each command's. */
+    /** Makes the executor on the first call (on its caller's thread: a worker); its failure is each command's. */
     @Override
     public ExecHandle start(ExecRequest request, OutputListener listener) {
         if (begun.compareAndSet(false, true)) {

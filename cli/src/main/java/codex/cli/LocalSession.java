@@ -20,9 +20,8 @@ public final class LocalSession implements AutoCloseable {
     private final Vertx vertx = Services.newLocalVertx();
     private final Context context = vertx.getOrCreateContext();
     private final GatewayClient client = new GatewayClient(vertx);
-    /** The sandbox's executor: made while the first turn waits on the model, or by the first command. */
+    /** The sandbox's executor: made by the first command (an answer without one never needs it). */
     private final LazyExecutor sandbox = new LazyExecutor();
-    static final long SANDBOX_WARM_AFTER_MS = 100;
     private volatile String id;
     /** The environment the services see: the process's, plus a stored API key (see {@link Auth}). */
     private static volatile java.util.Map<String, String> environment = System.getenv();
@@ -67,11 +66,6 @@ public final class LocalSession implements AutoCloseable {
     public Future<Void> submit(Submission submission) {
         Promise<Void> accepted = Promise.promise();
         context.runOnContext(v -> client.submit(id, submission).onComplete(accepted));
-        if (submission.op() instanceof Submission.Op.UserInput) {
-            // a turn still running after a moment waits on the model: the sandbox is made meanwhile, so a
-            // command it asks for does not wait for it; a quick answer without a command never makes it
-            context.runOnContext(v -> vertx.setTimer(SANDBOX_WARM_AFTER_MS, t -> sandbox.warm()));
-        }
         return accepted.future();
     }
 

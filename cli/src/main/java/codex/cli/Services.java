@@ -87,7 +87,7 @@ public final class Services {
 
     /**
      * Every service, for one front end's session in this JVM; the sandbox's executor is lazySandbox,
-     * made while the first turn waits on the model or by the first command (see {@link LazyExecutor}).
+     * made by the first command (see {@link LazyExecutor}).
      */
     static Future<Void> deployLocal(Vertx vertx, Map<String, String> env, List<String> notifyProgram, String client,
                                     LazyExecutor lazySandbox) {

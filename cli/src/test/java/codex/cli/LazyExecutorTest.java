@@ -1,7 +1,6 @@
 package codex.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,11 +17,9 @@ import org.junit.jupiter.api.Test;
 class LazyExecutorTest {
     private final AtomicInteger made = new AtomicInteger();
     private final List<ExecRequest> started = new CopyOnWriteArrayList<>();
-    private final List<String> threads = new CopyOnWriteArrayList<>();
 
     private CommandExecutor fake() {
         made.incrementAndGet();
-        threads.add(Thread.currentThread().getName());
         return (request, listener) -> {
             started.add(request);
             return null;
@@ -32,20 +29,19 @@ class LazyExecutorTest {
     @Test
     void nothingIsMadeUntilACommandComesAndThenOnce() {
         LazyExecutor lazy = new LazyExecutor().makeWith(this::fake);
-        assertEquals(0, made.get());
-        assertFalse(lazy.begun());
+        assertEquals(0, made.get(), "a session without commands never makes the executor");
         lazy.start(null, null);
         lazy.start(null, null);
-        lazy.warm(); // too late to matter: already made
         assertEquals(1, made.get());
         assertEquals(2, started.size());
-        assertEquals(Thread.currentThread().getName(), threads.get(0), "made by the first command's own thread");
     }
 
     @Test
-    void warmMakesItInTheBackgroundAndCommandsWaitForIt() throws Exception {
+    void aSecondCommandWaitsForTheExecutorTheFirstIsMaking() throws Exception {
+        CountDownLatch making = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         LazyExecutor lazy = new LazyExecutor().makeWith(() -> {
+            making.countDown();
             try {
                 assertTrue(release.await(10, TimeUnit.SECONDS));
             } catch (InterruptedException e) {
@@ -53,18 +49,19 @@ class LazyExecutorTest {
             }
             return fake();
         });
-        lazy.warm();
-        assertTrue(lazy.begun());
-        Thread command = new Thread(() -> lazy.start(null, null));
-        command.start();
-        command.join(200);
-        assertTrue(command.isAlive(), "the command waits while the executor is being made");
+        Thread first = new Thread(() -> lazy.start(null, null));
+        first.start();
+        assertTrue(making.await(10, TimeUnit.SECONDS));
+        Thread second = new Thread(() -> lazy.start(null, null));
+        second.start();
+        second.join(200);
+        assertTrue(second.isAlive(), "the second command waits while the executor is being made");
         assertEquals(0, started.size());
         release.countDown();
-        command.join(10_000);
-        assertEquals(1, started.size());
+        first.join(10_000);
+        second.join(10_000);
+        assertEquals(2, started.size());
         assertEquals(1, made.get());
-        assertEquals("codex-sandbox-init", threads.get(0));
     }
 
     @Test
@@ -79,14 +76,5 @@ class LazyExecutorTest {
         assertEquals("cannot open /dev/null", first.getMessage());
         assertSame(first, second);
         assertEquals(1, attempts.get(), "not tried again for each command");
-    }
-
-    @Test
-    void warmBeforeTheSandboxServiceStartedDoesNothing() {
-        LazyExecutor lazy = new LazyExecutor();
-        lazy.warm();
-        assertFalse(lazy.begun());
-        lazy.makeWith(this::fake).start(null, null);
-        assertEquals(1, made.get());
     }
 }

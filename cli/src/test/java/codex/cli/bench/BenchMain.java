@@ -176,6 +176,12 @@ public final class BenchMain {
 
     /** {@code -Dbench.trace=true}: our side runs with {@code codex.trace.steps} and the steps workload prints where the time goes. */
     private static final boolean TRACE = Boolean.getBoolean("bench.trace");
+    /**
+     * {@code -Dbench.codex.privateTmp=true}: Codex runs with its own TMPDIR and without /tmp as a writable
+     * root, so its workspace-write sandbox makes no transient /tmp/.git beside other test suites
+     * (a slightly different sandbox than Codex's default: say so with the figures).
+     */
+    private static final boolean CODEX_PRIVATE_TMP = Boolean.getBoolean("bench.codex.privateTmp");
 
     private JsonObject execPair(BenchModel model, String name, String what, int steps, boolean login, int pairs) {
         System.out.printf(Locale.ROOT, "%s: %s, %d steps, %d pair(s) after a warm-up, load %s%n", name, what, steps, pairs, load());
@@ -289,7 +295,11 @@ public final class BenchMain {
                     "-c", "model_providers.bench.name=bench", "-c", "model_providers.bench.base_url=" + url,
                     "-c", "model_providers.bench.wire_api=responses", "-c", "model_providers.bench.env_key=OPENAI_API_KEY",
                     "-c", "model_providers.bench.request_max_retries=0", "-c", "model_providers.bench.stream_max_retries=0",
-                    "-c", "model_provider=bench", "-m", "gpt-5", "-s", "workspace-write", prompt));
+                    "-c", "model_provider=bench", "-m", "gpt-5", "-s", "workspace-write"));
+            if (CODEX_PRIVATE_TMP) {
+                cmd.addAll(List.of("-c", "sandbox_workspace_write.exclude_slash_tmp=true"));
+            }
+            cmd.add(prompt);
         } else {
             cmd.addAll(List.of(root.resolve("bin/codex").toString(), "exec", "--full-auto", "--skip-git-repo-check",
                     "-C", repo.toString(), "-c", "model_providers.openai.request_max_retries=0",
@@ -302,6 +312,9 @@ public final class BenchMain {
         if (isCodex) {
             pb.environment().remove("OPENAI_BASE_URL");
             pb.environment().put("CODEX_MANAGED_BY_NPM", "1");
+            if (CODEX_PRIVATE_TMP) {
+                pb.environment().put("TMPDIR", Files.createDirectories(dir.resolve("tmp")).toString());
+            }
         } else {
             pb.environment().put("OPENAI_BASE_URL", model.baseUrl());
         }

@@ -9,10 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,38 +35,20 @@ class AgentTakeoverTest {
 
     @TempDir
     Path tmp;
-    final List<Process> processes = new ArrayList<>();
+    CodexProcesses codex;
+
+    @BeforeEach
+    void setUp() {
+        codex = new CodexProcesses(tmp);
+    }
 
     @AfterEach
     void stopAll() throws Exception {
-        for (Process p : processes) {
-            p.destroy();
-        }
-        for (Process p : processes) {
-            if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
+        codex.close();
     }
 
-    private record Started(Process process, String line) { }
-
-    private Started start(Map<String, String> env, String name, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", CodexProcess.classpath(), "codex.cli.CodexMain"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
-        pb.environment().putAll(env);
-        pb.redirectError(tmp.resolve(name + ".err").toFile());
-        Process p = pb.start();
-        processes.add(p);
-        String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
-        assertTrue(line != null, name + " printed nothing: " + Files.readString(tmp.resolve(name + ".err")));
-        return new Started(p, line);
-    }
-
-    private Started agent(String cluster, FakeModelServer model, String name) throws Exception {
-        Started a = start(Map.of("CODEX_HOME", tmp.resolve("home-" + name).toString(), "OPENAI_API_KEY", "k",
+    private CodexProcesses.Started agent(String cluster, FakeModelServer model, String name) throws Exception {
+        CodexProcesses.Started a = codex.start(Map.of("CODEX_HOME", tmp.resolve("home-" + name).toString(), "OPENAI_API_KEY", "k",
                 "OPENAI_BASE_URL", model.baseUrl()), name, "service", "--cluster-name", cluster, "agent");
         assertTrue(a.line().contains("joined cluster"), a.line());
         return a;
@@ -111,10 +91,10 @@ class AgentTakeoverTest {
                 sse(textResponse("r2", "carried on by the other agent")),
                 sse(textResponse("r3", "the next turn on the new owner"))))) {
             String cluster = "codex-takeover-" + UUID.randomUUID();
-            assertTrue(start(Map.of("CODEX_HOME", tmp.resolve("home-sandbox").toString()), "sandbox",
+            assertTrue(codex.start(Map.of("CODEX_HOME", tmp.resolve("home-sandbox").toString()), "sandbox",
                     "service", "--cluster-name", cluster, "sandbox", "notifier").line().contains("joined cluster"));
-            Started first = agent(cluster, model, "agent-1");
-            String serveLine = start(Map.of("CODEX_HOME", tmp.resolve("home-gateway").toString(),
+            CodexProcesses.Started first = agent(cluster, model, "agent-1");
+            String serveLine = codex.start(Map.of("CODEX_HOME", tmp.resolve("home-gateway").toString(),
                             "CODEX_SERVE_TOKEN", TOKEN, "OPENAI_API_KEY", "k", "OPENAI_BASE_URL", model.baseUrl()), "serve",
                     "serve", "--port", "0", "--cluster", "--cluster-name", cluster, "--services", "gateway").line();
             String base = serveLine.substring(serveLine.indexOf("http://"), serveLine.indexOf("/api/v1") + 7);
@@ -176,10 +156,10 @@ class AgentTakeoverTest {
                 sse(textResponse("r1", "first turn")),
                 sse(textResponse("r2", "answered by the restarted agent"))))) {
             String cluster = "codex-restart-" + UUID.randomUUID();
-            assertTrue(start(Map.of("CODEX_HOME", tmp.resolve("home-sandbox").toString()), "sandbox",
+            assertTrue(codex.start(Map.of("CODEX_HOME", tmp.resolve("home-sandbox").toString()), "sandbox",
                     "service", "--cluster-name", cluster, "sandbox", "notifier").line().contains("joined cluster"));
-            Started only = agent(cluster, model, "agent-1");
-            String serveLine = start(Map.of("CODEX_HOME", tmp.resolve("home-gateway").toString(),
+            CodexProcesses.Started only = agent(cluster, model, "agent-1");
+            String serveLine = codex.start(Map.of("CODEX_HOME", tmp.resolve("home-gateway").toString(),
                             "CODEX_SERVE_TOKEN", TOKEN, "OPENAI_API_KEY", "k", "OPENAI_BASE_URL", model.baseUrl()), "serve",
                     "serve", "--port", "0", "--cluster", "--cluster-name", cluster, "--services", "gateway").line();
             String base = serveLine.substring(serveLine.indexOf("http://"), serveLine.indexOf("/api/v1") + 7);

@@ -10,10 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,56 +39,23 @@ class SandboxLostTest {
 
     @TempDir
     Path tmp;
-    final List<Process> processes = new ArrayList<>();
+    CodexProcesses codex;
+
+    @BeforeEach
+    void setUp() {
+        codex = new CodexProcesses(tmp);
+    }
 
     @AfterEach
     void stopAll() throws Exception {
-        for (Process p : processes) {
-            p.destroy();
-        }
-        for (Process p : processes) {
-            if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
+        codex.close();
     }
-
-    private String start(Map<String, String> env, String name, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", CodexProcess.classpath(), "codex.cli.CodexMain"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
-        pb.environment().putAll(env);
-        pb.redirectError(ProcessBuilder.Redirect.appendTo(tmp.resolve(name + ".err").toFile()));
-        Process p = pb.start();
-        processes.add(p);
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        // a process that fails without exiting (Hazelcast's threads stay) must not hang the test
-        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return out.readLine();
-            } catch (java.io.IOException e) {
-                return null;
-            }
-        });
-        String line;
-        try {
-            line = first.get(120, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            line = null;
-        }
-        assertTrue(line != null, name + " printed nothing: " + Files.readString(tmp.resolve(name + ".err")));
-        last = p;
-        return line;
-    }
-
-    private Process last;
 
     private Process sandbox(String cluster, String name) throws Exception {
-        String line = start(Map.of("CODEX_HOME", tmp.resolve("home-sandbox").toString()), name,
+        CodexProcesses.Started s = codex.start(Map.of("CODEX_HOME", tmp.resolve("home-sandbox").toString()), name,
                 "service", "--cluster-name", cluster, "sandbox");
-        assertTrue(line.contains("joined cluster"), line);
-        return last;
+        assertTrue(s.line().contains("joined cluster"), s.line());
+        return s.process();
     }
 
     private static JsonObject input(String id, String text) {
@@ -133,13 +98,13 @@ class SandboxLostTest {
                 sse(textResponse("r4", "the restarted sandbox ran it"))))) {
             String cluster = "codex-sandbox-lost-" + UUID.randomUUID();
             Process sandbox = sandbox(cluster, "sandbox-1");
-            String agentLine = start(Map.of("CODEX_HOME", tmp.resolve("home-agent").toString(), "OPENAI_API_KEY", "k",
+            String agentLine = codex.start(Map.of("CODEX_HOME", tmp.resolve("home-agent").toString(), "OPENAI_API_KEY", "k",
                     "OPENAI_BASE_URL", model.baseUrl()), "agent", "service", "--cluster-name", cluster, "agent",
-                    "notifier");
+                    "notifier").line();
             assertTrue(agentLine.contains("joined cluster"), agentLine);
-            String serveLine = start(Map.of("CODEX_HOME", tmp.resolve("home-gateway").toString(),
+            String serveLine = codex.start(Map.of("CODEX_HOME", tmp.resolve("home-gateway").toString(),
                             "CODEX_SERVE_TOKEN", TOKEN, "OPENAI_API_KEY", "k", "OPENAI_BASE_URL", model.baseUrl()), "serve",
-                    "serve", "--port", "0", "--cluster", "--cluster-name", cluster, "--services", "gateway");
+                    "serve", "--port", "0", "--cluster", "--cluster-name", cluster, "--services", "gateway").line();
             String base = serveLine.substring(serveLine.indexOf("http://"), serveLine.indexOf("/api/v1") + 7);
             HttpResponse<String> created = ApiCalls.post(base + "/sessions", new JsonObject().put("cwd", work.toString())
                     .put("approval_policy", "never").put("sandbox_permissions",

@@ -2,16 +2,10 @@ package codex.cli;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * `codex service … NAMES` processes of one test cluster, each started and waited for until it
@@ -20,40 +14,22 @@ import java.util.concurrent.TimeUnit;
 final class ServiceProcesses implements AutoCloseable {
     private final Path dir;
     private final String cluster;
-    private final List<Process> processes = new ArrayList<>();
+    private final CodexProcesses processes;
 
     /** @param dir where each process's stderr goes ({@code NAME.err}) */
     ServiceProcesses(Path dir, String cluster) {
         this.dir = dir;
         this.cluster = cluster;
+        this.processes = new CodexProcesses(dir);
     }
 
     /** Starts `codex service --cluster-name CLUSTER SERVICES` with {@code env} and waits for "joined cluster". */
     Process start(String name, Map<String, String> env, String... services) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", CodexProcess.classpath(), "codex.cli.CodexMain", "service", "--cluster-name", cluster));
-        cmd.addAll(List.of(services));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
-        pb.environment().putAll(env);
-        Path err = dir.resolve(name + ".err");
-        pb.redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()));
-        Process p = pb.start();
-        processes.add(p);
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        assertTrue(line != null && line.contains("joined cluster"), name + ": " + line + " / " + Files.readString(err));
-        Thread drain = new Thread(() -> {
-            try {
-                while (out.readLine() != null) {
-                    // keep the pipe empty
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        drain.setDaemon(true);
-        drain.start();
-        return p;
+        List<String> args = new ArrayList<>(List.of("service", "--cluster-name", cluster));
+        args.addAll(List.of(services));
+        CodexProcesses.Started started = processes.start(env, name, args.toArray(String[]::new));
+        assertTrue(started.line().contains("joined cluster"), name + ": " + started.line());
+        return started.process();
     }
 
     /**
@@ -67,13 +43,6 @@ final class ServiceProcesses implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        for (Process p : processes) {
-            p.destroy();
-        }
-        for (Process p : processes) {
-            if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
+        processes.close();
     }
 }

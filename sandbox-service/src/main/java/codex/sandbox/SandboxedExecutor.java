@@ -76,6 +76,9 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
         this.limiter = limiter;
         // every command of this executor dies with this JVM, those that left their group too
         limiter.parentDirs().forEach(CommandReaper.get()::addCgroupParent);
+        // the watcher starts now, not with the first command: started then (a fork of /bin/sh, 5-20 ms in
+        // a fresh JVM) a command already running could outlive a JVM killed before its group was told
+        CommandReaper.get().watcherPid();
         this.support = support;
         boolean seccomp = arch != null && support.seccompWorks();
         this.baselineFilter = seccomp ? new SeccompFilter.Installed(arch, false) : null;

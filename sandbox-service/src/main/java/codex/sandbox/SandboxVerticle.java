@@ -131,10 +131,13 @@ public class SandboxVerticle extends VerticleBase {
             String text = decoder.decode(chunk);
             if (!text.isEmpty()) {
                 String name = stream == OutputListener.Stream.STDOUT ? "stdout" : "stderr";
+                // who is attached is read before the owner is sent the chunk: an agent that attached after
+                // seeing it (from the owner's stream, or its log) is not sent it again
+                List<Attached> attachedNow = List.copyOf(attached.getOrDefault(cmd.execId(), List.of()));
                 if (chunks != null) {
                     chunks.send(Json.toJson(new OutputChunk(cmd.execId(), name, text)));
                 }
-                for (Attached a : attached.getOrDefault(cmd.execId(), List.of())) {
+                for (Attached a : attachedNow) {
                     a.stream().send(Json.toJson(new OutputChunk(a.attachId(), name, text)));
                 }
             }

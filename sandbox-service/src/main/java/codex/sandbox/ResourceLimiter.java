@@ -221,23 +221,7 @@ final class ResourceLimiter implements AutoCloseable {
 
     /** v2 groups of services that died: their commands are killed (cgroup.kill) and the groups removed. */
     private static void removeStaleV2Groups(Path base) {
-        try (var children = Files.list(base)) {
-            children.filter(p -> p.getFileName().toString().matches("codex-sandbox-\\d+-\\d+"))
-                    .filter(p -> ProcessHandle.of(Long.parseLong(p.getFileName().toString().split("-")[2])).isEmpty())
-                    .forEach(p -> {
-                        try (var commands = Files.list(p)) {
-                            commands.filter(Files::isDirectory).forEach(group -> {
-                                CgroupV2.killAll(group, 2_000);
-                                removeQuietly(group);
-                            });
-                        } catch (IOException | RuntimeException e) {
-                            // not ours to clean
-                        }
-                        removeQuietly(p);
-                    });
-        } catch (IOException | RuntimeException e) {
-            // nothing to sweep
-        }
+        removeDeadServicesGroups(base, group -> CgroupV2.killAll(group, 2_000));
     }
 
     /** A number for a new executor's folder (two executors of one JVM must not remove each other's). */
@@ -247,18 +231,27 @@ final class ResourceLimiter implements AutoCloseable {
 
     /** Groups left by services that died: removed when their process is gone and they are empty. */
     private static void removeStaleGroups(Path dir) {
+        removeDeadServicesGroups(dir, group -> {
+            // SIGKILL takes effect asynchronously: wait (at most 2 s) until the group is empty
+            for (int round = 0; round < 100 && !CgroupV1.members(group).isEmpty(); round++) {
+                CgroupV1.members(group).forEach(pid -> LibC.kill(pid.intValue(), LibC.SIGKILL));
+                sleepQuietly(20);
+            }
+        });
+    }
+
+    /**
+     * The {@code codex-sandbox-PID-N} folders under {@code dir} whose service is gone: the commands of each
+     * command group are killed by {@code killAll} (none may outlive their service), then the groups removed.
+     */
+    private static void removeDeadServicesGroups(Path dir, java.util.function.Consumer<Path> killAll) {
         try (var children = Files.list(dir)) {
             children.filter(p -> p.getFileName().toString().matches("codex-sandbox-\\d+-\\d+"))
                     .filter(p -> ProcessHandle.of(Long.parseLong(p.getFileName().toString().split("-")[2])).isEmpty())
                     .forEach(p -> {
-                        // the commands of a sandbox service that died: none may outlive it
                         try (var commands = Files.list(p)) {
                             commands.filter(Files::isDirectory).forEach(group -> {
-                                // SIGKILL takes effect asynchronously: wait (at most 2 s) until the group is empty
-                                for (int round = 0; round < 100 && !CgroupV1.members(group).isEmpty(); round++) {
-                                    CgroupV1.members(group).forEach(pid -> LibC.kill(pid.intValue(), LibC.SIGKILL));
-                                    sleepQuietly(20);
-                                }
+                                killAll.accept(group);
                                 removeQuietly(group);
                             });
                         } catch (IOException | RuntimeException e) {

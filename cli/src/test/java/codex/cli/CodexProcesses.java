@@ -60,6 +60,12 @@ final class CodexProcesses implements AutoCloseable {
             line = null;
         }
         assertTrue(line != null, name + " printed nothing: " + Files.readString(err));
+        drainInBackground(out);
+        return new Started(p, line);
+    }
+
+    /** Reads the rest of a process's output on a daemon thread, so its pipe never fills and blocks it. */
+    static void drainInBackground(BufferedReader out) {
         Thread drain = new Thread(() -> {
             try {
                 while (out.readLine() != null) {
@@ -71,7 +77,6 @@ final class CodexProcesses implements AutoCloseable {
         });
         drain.setDaemon(true);
         drain.start();
-        return new Started(p, line);
     }
 
     @Override

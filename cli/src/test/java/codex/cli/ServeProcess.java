@@ -83,17 +83,7 @@ final class ServeProcess implements AutoCloseable {
         assertTrue(line != null && line.contains("listening on http://"), line + " / " + log());
         base = line.substring(line.indexOf("http://"), line.indexOf("/api/v1") + "/api/v1".length());
         hostPort = URI.create(base).getAuthority();
-        Thread drain = new Thread(() -> {
-            try {
-                while (out.readLine() != null) {
-                    // keep the pipe empty
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        drain.setDaemon(true);
-        drain.start();
+        CodexProcesses.drainInBackground(out);
     }
 
     /** Stops the process and starts it again on the same CODEX_HOME (a new port). */

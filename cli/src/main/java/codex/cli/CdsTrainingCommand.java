@@ -45,8 +45,13 @@ public final class CdsTrainingCommand implements Callable<Integer> {
         try {
             Map<String, String> env = new HashMap<>(System.getenv());
             env.put("CODEX_HOME", home.toString());
+            // a port of its own (free now), so a training run never meets a cluster running on 5701
+            int port;
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = free.getLocalPort();
+            }
             Vertx vertx = Cluster.start(new Cluster.Options("cds-training-" + java.util.UUID.randomUUID(), "127.0.0.1",
-                    java.util.List.of("127.0.0.1")));
+                    java.util.List.of("127.0.0.1:" + port), null, false, port));
             try {
                 Services.deployAll(vertx, env, java.util.List.of()).toCompletionStage().toCompletableFuture()
                         .get(60, TimeUnit.SECONDS);

@@ -24,8 +24,22 @@ final class Cluster {
      * @param members  Hazelcast members to join, "host" or "host:port" (port 5701 and up when omitted)
      * @param tls      the folder with the cluster's TLS stores ({@code docker/cluster-tls.sh} makes one), or null
      * @param insecure run without TLS on a host that is not loopback (the operator trusts that network)
+     * @param port     the first port this member listens on (and the next two); also the ports of a member given
+     *                 without one
      */
-    record Options(String name, String host, List<String> members, java.nio.file.Path tls, boolean insecure) {
+    record Options(String name, String host, List<String> members, java.nio.file.Path tls, boolean insecure, int port) {
+        Options {
+            if (port < 1 || port > 65535 - PORT_TRY_COUNT) {
+                throw new IllegalArgumentException("--cluster-port " + port + ": give a port from 1 to "
+                        + (65535 - PORT_TRY_COUNT) + " (this member listens on it or one of the next "
+                        + (PORT_TRY_COUNT - 1) + ")");
+            }
+        }
+
+        Options(String name, String host, List<String> members, java.nio.file.Path tls, boolean insecure) {
+            this(name, host, members, tls, insecure, HAZELCAST_PORT);
+        }
+
         Options(String name, String host, List<String> members) {
             this(name, host, members, null, false);
         }
@@ -83,23 +97,44 @@ final class Cluster {
                 .setClientAuth(io.vertx.core.http.ClientAuth.REQUIRED);
     }
 
-    /** Ports tried for a member given without one: 5701 and the next two. */
+    /** Ports tried for a member given without one: the cluster port (5701 unless told) and the next two. */
     static final int PORT_TRY_COUNT = 3;
     static final int HAZELCAST_PORT = 5701;
+
+    /**
+     * The member list with each member given without a port spelled out as the cluster's ports
+     * ("host" becomes host:port, host:port+1, host:port+2), so Hazelcast and our own probe try the
+     * same addresses whatever the port. A bare IPv6 address (several colons) is passed as it is.
+     */
+    static List<String> withPorts(List<String> members, int port) {
+        List<String> spelled = new java.util.ArrayList<>();
+        for (String member : members) {
+            long colons = member.chars().filter(c -> c == ':').count();
+            boolean portless = member.startsWith("[") ? !member.contains("]:") : colons == 0;
+            if (!portless) { // host:port, [v6]:port, or a bare IPv6 address
+                spelled.add(member);
+                continue;
+            }
+            for (int p = port; p < port + PORT_TRY_COUNT; p++) {
+                spelled.add(member + ":" + p);
+            }
+        }
+        return spelled;
+    }
 
     private Cluster() {
     }
 
     /**
      * Whether no address of the member list accepts a TCP connection within 300 ms (each probed in
-     * parallel; "host" means ports 5701 to 5701+tries-1, as for Hazelcast). On loopback and on a
+     * parallel; "host" means ports firstPort to firstPort+tries-1, as for Hazelcast). On loopback and on a
      * network where the other hosts are up, a refusal comes at once.
      */
-    static boolean nobodyListening(List<String> members, int tries) {
+    static boolean nobodyListening(List<String> members, int firstPort, int tries) {
         List<java.net.InetSocketAddress> candidates = new java.util.ArrayList<>();
         for (String member : members) {
             String host = member;
-            int first = HAZELCAST_PORT;
+            int first = firstPort;
             int count = tries;
             int colon = member.lastIndexOf(':');
             if (colon > 0 && member.indexOf(':') == colon) {
@@ -184,7 +219,7 @@ final class Cluster {
         hazelcast.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
         hazelcast.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
         NetworkConfig network = hazelcast.getNetworkConfig();
-        network.setPort(5701).setPortAutoIncrement(true);
+        network.setPort(options.port()).setPortAutoIncrement(true);
         network.getInterfaces().setEnabled(true).addInterface(address);
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
@@ -194,7 +229,8 @@ final class Cluster {
         // member, and it becomes the master without asking (the others find it in their lists).
         // Two members started in the same instant may then form two clusters for a few seconds,
         // until the split-brain merge below joins them.
-        List<String> members = nobodyListening(options.members(), PORT_TRY_COUNT) ? List.of() : options.members();
+        List<String> listed = withPorts(options.members(), options.port());
+        List<String> members = nobodyListening(listed, options.port(), PORT_TRY_COUNT) ? List.of() : listed;
         join.getTcpIpConfig().setEnabled(true).setConnectionTimeoutSeconds(2).setMembers(members);
         VertxOptions vertxOptions = new VertxOptions()
                 .setEventLoopPoolSize(2)

@@ -20,10 +20,16 @@ final class ClusterOptions {
     String host;
 
     @Option(names = "--cluster-member", paramLabel = "HOST[:PORT]", split = ",", defaultValue = "${env:CODEX_CLUSTER_MEMBERS}",
-            description = "A member to join (repeatable or comma-separated; a host alone means ports 5701-5703; default:"
+            description = "A member to join (repeatable or comma-separated; a host alone means the cluster port and the next two; default:"
                     + " $CODEX_CLUSTER_MEMBERS, else the cluster host). A member whose list answers nowhere starts the"
                     + " cluster at once.")
     List<String> members = new ArrayList<>();
+
+    @Option(names = "--cluster-port", paramLabel = "PORT", defaultValue = "${env:CODEX_CLUSTER_PORT:-5701}",
+            description = "First port this process listens on for the cluster (the next free one if taken), and the ports"
+                    + " of a member given without one: PORT to PORT+2 (default: $CODEX_CLUSTER_PORT, else 5701). Two"
+                    + " clusters on one host need different ports.")
+    int port;
 
     @Option(names = "--cluster-tls", paramLabel = "DIR",
             description = "TLS for the event bus, mutual: DIR holds node.p12, ca.p12 and password (make them with"
@@ -38,6 +44,6 @@ final class ClusterOptions {
     Cluster.Options toOptions() {
         List<String> listed = members == null ? List.of()
                 : members.stream().map(String::trim).filter(m -> !m.isEmpty()).toList();
-        return new Cluster.Options(name, host, listed.isEmpty() ? List.of(host) : listed, tls, insecure);
+        return new Cluster.Options(name, host, listed.isEmpty() ? List.of(host) : listed, tls, insecure, port);
     }
 }

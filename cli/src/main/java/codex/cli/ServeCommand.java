@@ -153,7 +153,7 @@ public final class ServeCommand implements Callable<Integer> {
         Vertx vertx;
         try {
             vertx = clustered ? Cluster.start(cluster.toOptions(), metrics) : Services.newLocalVertx(metrics);
-        } catch (Cluster.TlsRequired e) {
+        } catch (IllegalArgumentException e) { // a usage error: TLS required, a bad --cluster-port
             System.err.println("error: " + e.getMessage());
             return 2;
         } catch (Exception e) {

@@ -56,7 +56,7 @@ public final class ServiceCommand implements Callable<Integer> {
             vertx = Cluster.start(cluster.toOptions());
             Services.deploy(vertx, System.getenv(), services, notifyProgram).toCompletionStage().toCompletableFuture()
                     .get(60, TimeUnit.SECONDS);
-        } catch (Cluster.TlsRequired e) {
+        } catch (IllegalArgumentException e) { // a usage error: TLS required, a bad --cluster-port
             System.err.println("error: " + e.getMessage());
             return 2;
         } catch (Exception e) {

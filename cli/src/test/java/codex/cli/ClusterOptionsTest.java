@@ -37,13 +37,34 @@ class ClusterOptionsTest {
             case "--cluster-name" -> "from-env";
             case "--cluster-host" -> "10.1.1.1";
             case "--cluster-member" -> "sandbox, agent:5702,";
+            case "--cluster-port" -> "6801";
             default -> arg.defaultValue();
         } : arg.defaultValue();
         Cluster.Options fromEnv = parse(env, "agent");
         assertEquals("from-env", fromEnv.name());
         assertEquals("10.1.1.1", fromEnv.host());
         assertEquals(List.of("sandbox", "agent:5702"), fromEnv.members());
+        assertEquals(6801, fromEnv.port());
+        assertEquals(7001, parse(env, "--cluster-port", "7001", "agent").port());
         assertEquals(List.of("x"), parse(env, "--cluster-member", "x", "agent").members());
         assertEquals("mine", parse(env, "--cluster-name", "mine", "agent").name());
+    }
+
+    @Test
+    void theClusterPortIsFiveSevenOOneUnlessToldAndSpellsOutPortlessMembers() {
+        if (System.getenv("CODEX_CLUSTER_PORT") == null) {
+            assertEquals(5701, parse(null, "agent").port());
+        }
+        assertEquals(List.of("sandbox:6801", "sandbox:6802", "sandbox:6803", "agent:5702", "[::1]:6801", "[::1]:6802",
+                        "[::1]:6803", "[fe80::1]:7000", "fe80::2"),
+                Cluster.withPorts(List.of("sandbox", "agent:5702", "[::1]", "[fe80::1]:7000", "fe80::2"), 6801));
+    }
+
+    @Test
+    void aPortOutsideTheRangeIsRefusedWithWhatToGive() {
+        var refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> parse(null, "--cluster-port", "65534", "agent"));
+        assertEquals("--cluster-port 65534: give a port from 1 to 65532 (this member listens on it or one of the next 2)",
+                refused.getMessage());
     }
 }

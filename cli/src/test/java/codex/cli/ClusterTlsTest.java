@@ -82,25 +82,26 @@ class ClusterTlsTest {
     void onlyAMemberWithTheClustersKeyGetsACommandRun() throws Exception {
         String cluster = "codex-tls-" + UUID.randomUUID();
         List<String> loopback = List.of("127.0.0.1");
+        int port = TestClusters.port(cluster);
         try (var services = new ServiceProcesses(tmp, cluster)) {
             services.start("sandbox", Map.of("CODEX_HOME", Files.createDirectories(tmp.resolve("home")).toString()),
                     "--cluster-tls", clusterTls.toString(), "sandbox");
 
             Path plain = tmp.resolve("pwned-without-tls");
-            Throwable noTls = askSandbox(new Cluster.Options(cluster, "127.0.0.1", loopback, null, false), plain);
+            Throwable noTls = askSandbox(new Cluster.Options(cluster, "127.0.0.1", loopback, null, false, port), plain);
             assertTrue(noTls != null, "a member without TLS got an answer");
             assertTrue(isTimeout(noTls), "it saw the sandbox's address and could not reach it: " + noTls);
             Path foreign = tmp.resolve("pwned-with-a-foreign-ca");
-            Throwable foreignCa = askSandbox(new Cluster.Options(cluster, "127.0.0.1", loopback, foreignTls, false), foreign);
+            Throwable foreignCa = askSandbox(new Cluster.Options(cluster, "127.0.0.1", loopback, foreignTls, false, port), foreign);
             assertTrue(foreignCa != null, "a member with another CA's key got an answer");
             assertTrue(isTimeout(foreignCa), "it saw the sandbox's address and could not reach it: " + foreignCa);
             Path otherName = tmp.resolve("pwned-from-another-cluster");
             Throwable wrongName = askSandbox(new Cluster.Options(cluster + "-other", "127.0.0.1", loopback, clusterTls,
-                    false), otherName);
+                    false, port), otherName);
             assertTrue(wrongName != null, "a member of another cluster name got an answer");
 
             Path member = tmp.resolve("made-by-a-member");
-            Throwable asMember = askSandbox(new Cluster.Options(cluster, "127.0.0.1", loopback, clusterTls, false), member,
+            Throwable asMember = askSandbox(new Cluster.Options(cluster, "127.0.0.1", loopback, clusterTls, false, port), member,
                     30_000);
             assertEquals(null, asMember, "the cluster's own member is served");
             assertTrue(Files.exists(member), "the member's command ran");

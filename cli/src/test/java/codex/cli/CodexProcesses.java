@@ -40,6 +40,7 @@ final class CodexProcesses implements AutoCloseable {
                 "-cp", CodexProcess.classpath(), "codex.cli.CodexMain"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        pb.environment().putAll(TestClusters.environment(List.of(args)));
         pb.environment().putAll(env);
         Path err = dir.resolve(name + ".err");
         pb.redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()));

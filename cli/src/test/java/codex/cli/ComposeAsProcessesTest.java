@@ -277,6 +277,7 @@ class ComposeAsProcessesTest {
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("OPENAI_") || k.startsWith("CODEX_"));
+        pb.environment().putAll(TestClusters.environment(args));
         pb.environment().putAll(env);
         pb.redirectOutput(tmp.resolve(name + ".out").toFile());
         pb.redirectError(tmp.resolve(name + ".err").toFile());

@@ -74,6 +74,7 @@ final class ServeProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("CODEX_SERVE_TOKEN");
         pb.environment().remove("OPENAI_BASE_URL");
+        pb.environment().putAll(TestClusters.environment(cmd));
         pb.environment().putAll(env);
         pb.environment().put("CODEX_HOME", home.toString());
         pb.redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));

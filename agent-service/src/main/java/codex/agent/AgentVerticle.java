@@ -14,7 +14,7 @@ import codex.protocol.SessionOwnership;
 import io.vertx.core.eventbus.DeliveryOptions;
 
 import codex.protocol.Addresses;
-import codex.protocol.Json;
+import codex.protocol.BusCodecs;
 import codex.protocol.BusRequests;
 import codex.protocol.NotifierMessages.TurnComplete;
 import codex.protocol.SessionMessages.Accepted;
@@ -46,7 +46,7 @@ import java.util.Map;
  */
 public class AgentVerticle extends VerticleBase {
     private final Map<String, AgentSession> sessions = new HashMap<>();
-    private final Map<String, MessageConsumer<JsonObject>> consumers = new HashMap<>();
+    private final Map<String, MessageConsumer<Object>> consumers = new HashMap<>();
     private final Map<String, SessionLog> logs = new HashMap<>();
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(AgentVerticle.class.getName());
     private final Map<String, String> env;
@@ -74,6 +74,7 @@ public class AgentVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        BusCodecs.register(vertx);
         // One connection per streaming model response: Vert.x's default pool (5 per host) made the sixth
         // concurrent session wait for another session's whole response before its request was even sent.
         http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setKeepAlive(true),
@@ -92,29 +93,29 @@ public class AgentVerticle extends VerticleBase {
                     return null;
                 }),
                 codex.protocol.ServicePing.answer(vertx, "agent"),
-                vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_PENDING_APPROVALS, msg -> {
+                vertx.eventBus().consumer(Addresses.AGENT_PENDING_APPROVALS, msg -> {
                     AnnouncePending ask;
                     try {
-                        ask = Json.fromJson(msg.body(), AnnouncePending.class);
+                        ask = BusRequests.body(msg.body(), AnnouncePending.class);
                     } catch (IllegalArgumentException e) {
                         LOG.warning("ignoring an approvals re-announcement request: " + e.getMessage());
                         return; // published: nobody to answer
                     }
                     sessions.values().forEach(s -> s.pendingApprovalRequests()
-                            .forEach(e -> vertx.eventBus().send(ask.replyTo(), Json.toJson(e))));
+                            .forEach(e -> vertx.eventBus().send(ask.replyTo(), e)));
                 }).completion(),
                 sandbox.listen(),
-                vertx.eventBus().<JsonObject>consumer(Addresses.agentInstance(instanceId), msg -> {
+                vertx.eventBus().consumer(Addresses.agentInstance(instanceId), msg -> {
                     Submit submit = BusRequests.decode(msg, Submit.class);
                     if (submit != null) {
                         onSubmission(submit.sessionId(), submit.submission(), msg);
                     }
                 }).completion(),
-                vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_OPEN_SESSION, this::openSession).completion(),
-                vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_LIST_SESSIONS, this::listSessions).completion(),
-                vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_RESOLVE_SESSION, msg -> lookUp(msg,
+                vertx.eventBus().consumer(Addresses.AGENT_OPEN_SESSION, this::openSession).completion(),
+                vertx.eventBus().consumer(Addresses.AGENT_LIST_SESSIONS, this::listSessions).completion(),
+                vertx.eventBus().consumer(Addresses.AGENT_RESOLVE_SESSION, msg -> lookUp(msg,
                         ResolveSession.class, r -> directory().resolve(r))).completion(),
-                vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_SESSION_EVENTS, msg -> lookUp(msg,
+                vertx.eventBus().consumer(Addresses.AGENT_SESSION_EVENTS, msg -> lookUp(msg,
                         ReadRecordedEvents.class, r -> directory().events(r))).completion()))
                 .compose(v -> leases.start())
                 .onSuccess(v -> vertx.setPeriodic(1_000, t -> watchOwnership()));
@@ -183,7 +184,7 @@ public class AgentVerticle extends VerticleBase {
                     long last = logged;
                     for (codex.protocol.Event e : replayed.events()) {
                         if (e.seq() > last) {
-                            log.recordEvent(Json.toJson(e));
+                            log.recordEvent(e);
                             last = e.seq();
                         }
                     }
@@ -196,7 +197,7 @@ public class AgentVerticle extends VerticleBase {
         return new SessionDirectory(ConfigLoader.resolveCodexHome(ConfigOptions.defaults().withEnv(env)));
     }
 
-    private void listSessions(Message<JsonObject> msg) {
+    private void listSessions(Message<Object> msg) {
         ListSessions request = BusRequests.decode(msg, ListSessions.class);
         if (request == null) {
             return;
@@ -204,7 +205,7 @@ public class AgentVerticle extends VerticleBase {
         // walking the sessions folders is file IO: off the event loop
         vertx.executeBlocking(() -> directory().list(request), false).onComplete(ar -> {
             if (ar.succeeded()) {
-                msg.reply(Json.toJson(ar.result()));
+                msg.reply(ar.result());
             } else {
                 msg.fail(500, "cannot list the recorded sessions: " + ar.cause().getMessage());
             }
@@ -212,14 +213,14 @@ public class AgentVerticle extends VerticleBase {
     }
 
     /** A blocking file lookup the directory answers, on a worker; a lookup failure is a 404/409/400 with its explanation. */
-    private <T> void lookUp(Message<JsonObject> msg, Class<T> type, Lookup<T> lookup) {
+    private <T> void lookUp(Message<Object> msg, Class<T> type, Lookup<T> lookup) {
         T request = BusRequests.decode(msg, type);
         if (request == null) {
             return;
         }
         vertx.executeBlocking(() -> lookup.answer(request), false).onComplete(ar -> {
             if (ar.succeeded()) {
-                msg.reply(Json.toJson(ar.result()));
+                msg.reply(ar.result());
             } else if (ar.cause() instanceof RolloutLookupException e) {
                 msg.fail(switch (e.kind()) {
                     case NOT_FOUND -> 404;
@@ -237,7 +238,7 @@ public class AgentVerticle extends VerticleBase {
         Object answer(T request) throws Exception;
     }
 
-    private void openSession(Message<JsonObject> msg) {
+    private void openSession(Message<Object> msg) {
         OpenSession open = BusRequests.decode(msg, OpenSession.class);
         if (open == null) {
             return;
@@ -257,7 +258,7 @@ public class AgentVerticle extends VerticleBase {
             SessionOwnership.Owner owner = claimed.result().owner();
             if (!claimed.result().mine()) {
                 // a live agent drives it: it stays there (the gateway routes by the owner)
-                msg.reply(Json.toJson(new SessionOpened(sessionId, owner.agentAddress())));
+                msg.reply(new SessionOpened(sessionId, owner.agentAddress()));
                 return;
             }
             // reading or creating the session log is file IO: off the event loop
@@ -280,7 +281,7 @@ public class AgentVerticle extends VerticleBase {
     }
 
     /** @param msg the open request to answer, or null for a takeover (nobody asked) */
-    private AgentSession startSession(Message<JsonObject> msg, String sessionId, SessionConfig config, boolean resume,
+    private AgentSession startSession(Message<Object> msg, String sessionId, SessionConfig config, boolean resume,
                                       AgentSession.ResumeState state, SessionLog log, long fence) {
         DeliveryOptions fenced = new DeliveryOptions().addHeader(SessionOwnership.FENCE_HEADER, Long.toString(fence));
         lost.remove(sessionId);
@@ -293,9 +294,9 @@ public class AgentVerticle extends VerticleBase {
                         if (lost.contains(sessionId)) {
                             return; // another owner drives it now
                         }
-                        JsonObject json = Json.toJson(event); // once per event: the log and the bus share it
-                        log.recordEvent(json);
-                        vertx.eventBus().publish(Addresses.GATEWAY_EVENTS_IN, json, fenced);
+                        // the record itself: encoded once for the log; in one JVM the gateway gets this object
+                        log.recordEvent(event);
+                        vertx.eventBus().publish(Addresses.GATEWAY_EVENTS_IN, event, fenced);
                     },
                     new AgentSession.Hooks() {
                         @Override
@@ -337,14 +338,14 @@ public class AgentVerticle extends VerticleBase {
         if (oldLog != null) {
             oldLog.closeAsync();
         }
-        MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.agentSession(sessionId),
+        MessageConsumer<Object> consumer = vertx.eventBus().consumer(Addresses.agentSession(sessionId),
                 sub -> {
                     Submission submission = BusRequests.decode(sub, Submission.class);
                     if (submission != null) {
                         onSubmission(sessionId, submission, sub);
                     }
                 });
-        MessageConsumer<JsonObject> old = consumers.put(sessionId, consumer);
+        MessageConsumer<Object> old = consumers.put(sessionId, consumer);
         if (old != null) {
             old.unregister();
         }
@@ -359,18 +360,18 @@ public class AgentVerticle extends VerticleBase {
             long lastSeq = session.lastSeq(); // before announce: its session_configured is the first new event
             session.announce(resume);
             log.flush();
-            msg.reply(Json.toJson(new SessionOpened(sessionId, Addresses.agentInstance(instanceId), lastSeq)));
+            msg.reply(new SessionOpened(sessionId, Addresses.agentInstance(instanceId), lastSeq));
         });
         return session;
     }
 
-    private void onSubmission(String sessionId, Submission submission, Message<JsonObject> msg) {
+    private void onSubmission(String sessionId, Submission submission, Message<Object> msg) {
         AgentSession session = sessions.get(sessionId);
         if (session == null) {
             msg.fail(404, "no session " + sessionId);
             return;
         }
-        msg.reply(Json.toJson(Accepted.YES));
+        msg.reply(Accepted.YES);
         if (submission.op() instanceof Submission.Op.UserInput input) {
             SessionLog log = logs.get(sessionId);
             if (log != null) {
@@ -393,7 +394,7 @@ public class AgentVerticle extends VerticleBase {
         if (ended != null) {
             ended.close();
         }
-        MessageConsumer<JsonObject> c = consumers.remove(sessionId);
+        MessageConsumer<Object> c = consumers.remove(sessionId);
         if (c != null) {
             c.unregister();
         }

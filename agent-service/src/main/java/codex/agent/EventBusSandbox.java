@@ -1,6 +1,7 @@
 package codex.agent;
 
 import codex.protocol.Addresses;
+import codex.protocol.BusCodecs;
 import codex.protocol.BusRequests;
 import codex.protocol.SandboxMessages;
 import codex.protocol.Json;
@@ -63,22 +64,29 @@ public final class EventBusSandbox implements SandboxGateway {
         // Vert.x keeps the cluster manager's one node listener for itself, so its member list (the
         // cluster's own membership, kept by Hazelcast) is read instead: no heartbeat of ours.
         vertx.setPeriodic(MEMBERSHIP_CHECK_MS, t -> giveUpWhereDue());
-        return vertx.eventBus().<JsonObject>consumer(outputAddress, msg -> {
-            String type = msg.body().getString("type");
-            if (type == null) {
-                OutputChunk chunk = Json.fromJson(msg.body(), OutputChunk.class);
+        return vertx.eventBus().consumer(outputAddress, msg -> {
+            Object body = msg.body() instanceof JsonObject json ? outputMessage(json) : msg.body();
+            if (body instanceof OutputChunk chunk) {
                 Consumer<OutputChunk> listener = listeners.get(chunk.execId());
                 if (listener != null) {
                     listener.accept(chunk);
                 }
-            } else if (ExecStarted.TYPE.equals(type)) {
-                ExecStarted started = Json.fromJson(msg.body(), ExecStarted.class);
+            } else if (body instanceof ExecStarted started && ExecStarted.TYPE.equals(started.type())) {
                 inFlight.started(started.execId(), started.nodeId());
-            } // another type: a newer sandbox's notice, not for us
+            } // another type (a newer sandbox's notice) or an undecodable one: not for us
             if (msg.replyAddress() != null) {
                 msg.reply(new JsonObject()); // the sandbox waits for this on a command's first message
             }
         }).completion();
+    }
+
+    /** An output-address message sent as JSON: by its {@code type}, an {@link OutputChunk}, an {@link ExecStarted} or null. */
+    private static Object outputMessage(JsonObject json) {
+        String type = json.getString("type");
+        if (type == null) {
+            return Json.fromJson(json, OutputChunk.class);
+        }
+        return ExecStarted.TYPE.equals(type) ? Json.fromJson(json, ExecStarted.class) : null;
     }
 
     /** Fails the commands whose sandbox left the cluster, or that did not answer a stop in time. */
@@ -127,7 +135,8 @@ public final class EventBusSandbox implements SandboxGateway {
 
     @Override
     public void cancel(String execId) {
-        vertx.eventBus().publish(Addresses.SANDBOX_CANCEL, Json.toJson(new SandboxMessages.Cancel(execId)));
+        BusCodecs.register(vertx);
+        vertx.eventBus().publish(Addresses.SANDBOX_CANCEL, new SandboxMessages.Cancel(execId));
         // an interrupt ends the turn even when the sandbox cannot answer (stopped, cut off)
         inFlight.cancelled(execId, System.currentTimeMillis());
     }

@@ -85,7 +85,7 @@ final class SessionLog {
         }
     }
 
-    void recordEvent(JsonObject event) {
+    void recordEvent(codex.protocol.Event event) {
         if (recorder != null) {
             recorder.appendEvent(event);
         }

@@ -1,11 +1,9 @@
 package codex.agent;
 
 import codex.protocol.Addresses;
-import codex.protocol.Json;
 import codex.protocol.NotifierMessages.TurnComplete;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonObject;
 import java.util.logging.Logger;
 
 /**
@@ -27,15 +25,15 @@ final class TurnNotifications {
     }
 
     void send(TurnComplete turn) {
-        attempt(Json.toJson(turn), System.currentTimeMillis(), 0);
+        attempt(turn, System.currentTimeMillis(), 0);
     }
 
-    private void attempt(JsonObject body, long firstAt, int attempt) {
+    private void attempt(TurnComplete body, long firstAt, int attempt) {
         vertx.eventBus().request(Addresses.NOTIFIER_TURN_COMPLETE, body, SEND).onFailure(err -> {
             long delay = redelivery.nextDelayMs(attempt, firstAt, System.currentTimeMillis());
             if (delay < 0) {
-                LOG.warning("the notification of turn " + body.getString("turn_id") + " of session "
-                        + body.getString("session_id") + " was not delivered within " + redelivery.window().toSeconds()
+                LOG.warning("the notification of turn " + body.turnId() + " of session "
+                        + body.sessionId() + " was not delivered within " + redelivery.window().toSeconds()
                         + " s ([notifier] redelivery_window_seconds): " + err.getMessage());
                 return;
             }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import codex.protocol.Addresses;
 import codex.protocol.ApprovalPolicy;
+import codex.protocol.BusRequests;
 import codex.protocol.Json;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -69,18 +70,18 @@ class AgentEnvelopesTest {
                 r.appendItem(new JsonObject().put("type", "message").put("role", "user").put("content", "prompt " + id));
             }
         }
-        JsonObject listed = await(vertx.eventBus().<JsonObject>request(Addresses.AGENT_LIST_SESSIONS,
-                Json.toJson(new codex.protocol.SessionMessages.ListSessions(home.toString(), 10, null)))).body();
+        JsonObject listed = BusRequests.asJson(await(vertx.eventBus().request(Addresses.AGENT_LIST_SESSIONS,
+                Json.toJson(new codex.protocol.SessionMessages.ListSessions(home.toString(), 10, null)))).body());
         var list = Json.fromJson(listed, codex.protocol.SessionMessages.SessionList.class).sessions();
         assertEquals(java.util.List.of("abcdef12-0000-2", "abcdef12-0000-1"),
                 list.stream().map(codex.protocol.SessionMessages.RecordedSession::sessionId).toList());
         assertEquals("prompt abcdef12-0000-2", list.get(0).preview());
 
-        JsonObject resolved = await(vertx.eventBus().<JsonObject>request(Addresses.AGENT_RESOLVE_SESSION,
-                Json.toJson(codex.protocol.SessionMessages.ResolveSession.byId(home.toString(), "abcdef12-0000-1")))).body();
+        JsonObject resolved = BusRequests.asJson(await(vertx.eventBus().request(Addresses.AGENT_RESOLVE_SESSION,
+                Json.toJson(codex.protocol.SessionMessages.ResolveSession.byId(home.toString(), "abcdef12-0000-1")))).body());
         assertEquals("abcdef12-0000-1", resolved.getString("session_id"));
-        JsonObject last = await(vertx.eventBus().<JsonObject>request(Addresses.AGENT_RESOLVE_SESSION,
-                Json.toJson(codex.protocol.SessionMessages.ResolveSession.latest(home.toString(), "/w")))).body();
+        JsonObject last = BusRequests.asJson(await(vertx.eventBus().request(Addresses.AGENT_RESOLVE_SESSION,
+                Json.toJson(codex.protocol.SessionMessages.ResolveSession.latest(home.toString(), "/w")))).body());
         assertEquals("abcdef12-0000-2", last.getString("session_id"));
 
         ReplyException ambiguous = refused(Addresses.AGENT_RESOLVE_SESSION,

@@ -44,8 +44,8 @@ class EventBusSandboxTest {
     void start() throws Exception {
         vertx = Vertx.vertx();
         loop = vertx.getOrCreateContext();
-        onLoop(() -> vertx.eventBus().<JsonObject>consumer(Addresses.SANDBOX_EXEC, msg -> {
-            ExecCommand cmd = Json.fromJson(msg.body(), ExecCommand.class);
+        onLoop(() -> vertx.eventBus().consumer(Addresses.SANDBOX_EXEC, msg -> {
+            ExecCommand cmd = codex.protocol.BusRequests.body(msg.body(), ExecCommand.class);
             vertx.eventBus().request(cmd.outputAddress(), Json.toJson(ExecStarted.of(cmd.execId(), "sandbox-a")))
                     .onSuccess(ack -> confirmed.countDown());
             if (!answer.isEmpty()) {

@@ -240,8 +240,10 @@ final class Cluster {
                 .setEventBusOptions(eventBus.setHost(address).setPort(0));
         var builder = metrics == null ? Vertx.builder().with(vertxOptions)
                 : codex.gateway.metrics.Monitoring.instrument(Vertx.builder(), vertxOptions, metrics);
-        return builder.withClusterManager(new HazelcastClusterManager(hazelcast))
+        Vertx vertx = builder.withClusterManager(new HazelcastClusterManager(hazelcast))
                 .buildClustered().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        codex.protocol.BusCodecs.register(vertx); // a member reads other members' records before any verticle runs
+        return vertx;
     }
 
     /**

@@ -1,9 +1,9 @@
 package codex.gateway;
 
 import codex.protocol.Addresses;
+import codex.protocol.BusCodecs;
 import codex.protocol.BusRequests;
 import codex.protocol.Event;
-import codex.protocol.Json;
 import codex.protocol.SessionConfig;
 import codex.protocol.SessionMessages.Accepted;
 import codex.protocol.SessionMessages.CreateSession;
@@ -16,7 +16,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -28,6 +27,7 @@ public final class GatewayClient {
 
     public GatewayClient(Vertx vertx) {
         this.vertx = vertx;
+        BusCodecs.register(vertx); // events and replies arrive as records, from this JVM or another
     }
 
     /** Opens a session; completes with its id once the agent has configured it. */
@@ -50,7 +50,7 @@ public final class GatewayClient {
      * Delivers every event with seq greater than {@code afterSeq}, in order and without gaps or
      * repeats: live events that arrive while the replay is in flight are held back until it is in.
      */
-    public Future<MessageConsumer<JsonObject>> subscribe(String sessionId, long afterSeq, Consumer<Event> handler) {
+    public Future<MessageConsumer<Object>> subscribe(String sessionId, long afterSeq, Consumer<Event> handler) {
         var state = new Object() {
             long lastSeq = afterSeq;
             boolean replayed;
@@ -63,8 +63,9 @@ public final class GatewayClient {
                 }
             }
         };
-        MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.clientEvents(sessionId), msg -> {
-            Event event = Json.fromJson(msg.body(), Event.class);
+        MessageConsumer<Object> consumer = vertx.eventBus().consumer(Addresses.clientEvents(sessionId), msg -> {
+            // the gateway's record as it is (one JVM) or decoded from another; JSON from other senders
+            Event event = BusRequests.body(msg.body(), Event.class);
             if (state.replayed) {
                 state.deliver(event);
             } else {

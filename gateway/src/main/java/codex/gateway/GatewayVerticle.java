@@ -1,6 +1,7 @@
 package codex.gateway;
 
 import codex.protocol.Addresses;
+import codex.protocol.BusCodecs;
 import codex.protocol.BusRequests;
 import codex.protocol.ServicePing;
 import codex.protocol.SessionOwnership;
@@ -65,9 +66,9 @@ public class GatewayVerticle extends VerticleBase {
     /** Where each session this gateway created keeps its durable log (null entries: the agent's own home). */
     private final Map<String, String> codexHomeOf = new java.util.HashMap<>();
     private final String recordedHome;
-    private final Map<String, EventBuffer<JsonObject>> buffers = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<String, EventBuffer<Event>> buffers = new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, EventBuffer<JsonObject>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, EventBuffer<Event>> eldest) {
             if (size() > BUFFERED_SESSIONS) {
                 agentOf.remove(eldest.getKey()); // submissions then find the agent by the per-session address
                 codexHomeOf.remove(eldest.getKey());
@@ -100,18 +101,19 @@ public class GatewayVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        BusCodecs.register(vertx);
         var bus = vertx.eventBus();
         return Future.all(
                 ServicePing.answer(vertx, "gateway"),
-                bus.<JsonObject>consumer(Addresses.GATEWAY_CREATE_SESSION, this::createSession).completion(),
-                bus.<JsonObject>consumer(Addresses.GATEWAY_SUBMIT, this::submit).completion(),
-                bus.<JsonObject>consumer(Addresses.GATEWAY_REPLAY, this::replay).completion(),
-                bus.<JsonObject>consumer(Addresses.GATEWAY_EVENTS_IN, this::relayEvent).completion(),
-                bus.<JsonObject>consumer(Addresses.GATEWAY_APPROVALS, this::approvals).completion())
+                bus.consumer(Addresses.GATEWAY_CREATE_SESSION, this::createSession).completion(),
+                bus.consumer(Addresses.GATEWAY_SUBMIT, this::submit).completion(),
+                bus.consumer(Addresses.GATEWAY_REPLAY, this::replay).completion(),
+                bus.consumer(Addresses.GATEWAY_EVENTS_IN, this::relayEvent).completion(),
+                bus.consumer(Addresses.GATEWAY_APPROVALS, this::approvals).completion())
                 .compose(v -> rebuildInbox());
     }
 
-    private void createSession(Message<JsonObject> msg) {
+    private void createSession(Message<Object> msg) {
         CreateSession request = BusRequests.decode(msg, CreateSession.class);
         if (request == null) {
             return;
@@ -126,13 +128,12 @@ public class GatewayVerticle extends VerticleBase {
                 .onSuccess(opened -> {
                     agentOf.put(sessionId, opened.agentAddress());
                     metrics.sessionCreated(resumeId != null);
-                    msg.reply(Json.toJson(new SessionCreated(sessionId, Addresses.clientEvents(sessionId),
-                            opened.lastSeq())));
+                    msg.reply(new SessionCreated(sessionId, Addresses.clientEvents(sessionId), opened.lastSeq()));
                 })
                 .onFailure(err -> {
                     // a failed open (e.g. a resume tried before any agent is back) never discards
                     // events: only a buffer this call made and that is still empty goes
-                    EventBuffer<JsonObject> buffer = buffers.get(sessionId);
+                    EventBuffer<Event> buffer = buffers.get(sessionId);
                     if (newBuffer && buffer != null && buffer.size() == 0) {
                         dropBuffer(sessionId);
                     }
@@ -140,7 +141,7 @@ public class GatewayVerticle extends VerticleBase {
                 });
     }
 
-    private void submit(Message<JsonObject> msg) {
+    private void submit(Message<Object> msg) {
         Submit request = BusRequests.decode(msg, Submit.class);
         if (request == null) {
             return;
@@ -149,7 +150,7 @@ public class GatewayVerticle extends VerticleBase {
         // the agent instance's own address is known cluster-wide since it started; the per-session
         // address serves gateways that did not open the session themselves
         relay(sessionId, request.submission())
-                .onSuccess(accepted -> msg.reply(Json.toJson(accepted)))
+                .onSuccess(msg::reply)
                 .onFailure(err -> msg.fail(404, "session " + sessionId + " is not open: " + err.getMessage()));
     }
 
@@ -204,21 +205,20 @@ public class GatewayVerticle extends VerticleBase {
     }
 
     /** The approvals inbox (see {@link Addresses#GATEWAY_APPROVALS}). */
-    private void approvals(Message<JsonObject> msg) {
+    private void approvals(Message<Object> msg) {
         InboxRequest request = BusRequests.decode(msg, InboxRequest.class);
         if (request == null) {
             return;
         }
         String id = request.approvalId();
         switch (request.action()) {
-            case LIST -> msg.reply(Json.toJson(new InboxList(
-                    inbox.pending().stream().map(ApprovalInbox.Entry::toApproval).toList())));
+            case LIST -> msg.reply(new InboxList(inbox.pending().stream().map(ApprovalInbox.Entry::toApproval).toList()));
             case LOOKUP -> {
                 ApprovalInbox.Entry e = inbox.find(id);
                 if (e == null) {
                     msg.fail(404, "no approval " + id);
                 } else {
-                    msg.reply(Json.toJson(new InboxEntry(e.toApproval())));
+                    msg.reply(new InboxEntry(e.toApproval()));
                 }
             }
             case ANSWER -> {
@@ -248,7 +248,7 @@ public class GatewayVerticle extends VerticleBase {
                     return;
                 }
                 relay(e.sessionId(), answer)
-                        .onSuccess(reply -> msg.reply(Json.toJson(new InboxEntry(e.toApproval()))))
+                        .onSuccess(reply -> msg.reply(new InboxEntry(e.toApproval())))
                         .onFailure(err -> {
                             inbox.undo(e);
                             msg.fail(503, "the agent of session " + e.sessionId() + " did not take the answer: "
@@ -264,8 +264,13 @@ public class GatewayVerticle extends VerticleBase {
      */
     private Future<Void> rebuildInbox() {
         String replyTo = "codex.gateway.approvals.rebuild.v1." + UUID.randomUUID();
-        JsonObject ask = Json.toJson(new AnnouncePending(replyTo));
-        return vertx.eventBus().<JsonObject>consumer(replyTo, m -> inbox.onEvent(m.body())).completion()
+        AnnouncePending ask = new AnnouncePending(replyTo);
+        return vertx.eventBus().consumer(replyTo, m -> {
+                    Event event = event(m.body());
+                    if (event != null) {
+                        inbox.onEvent(event);
+                    }
+                }).completion()
                 .onSuccess(v -> {
                     // asked again a little later: in a cluster our reply address takes a moment to be
                     // known on the agents' nodes (a send before that is lost); repeats are ignored
@@ -282,28 +287,28 @@ public class GatewayVerticle extends VerticleBase {
      * restarted gateway, a session another gateway opened, a client further behind than the
      * buffer) from the session's durable log joined with the buffer, so no event is missed.
      */
-    private void replay(Message<JsonObject> msg) {
+    private void replay(Message<Object> msg) {
         Replay request = BusRequests.decode(msg, Replay.class);
         if (request == null) {
             return;
         }
         String sessionId = request.sessionId();
         long afterSeq = request.afterSeq();
-        EventBuffer<JsonObject> buffer = buffers.get(sessionId);
+        EventBuffer<Event> buffer = buffers.get(sessionId);
         if (!ReplayJoin.needsLog(buffer, afterSeq)) {
             reply(msg, buffer.after(afterSeq), buffer.oldestSeq());
             return;
         }
         readLog(sessionId, afterSeq, true).onComplete(ar -> {
-            EventBuffer<JsonObject> now = buffers.get(sessionId); // live events may have come in meanwhile
-            List<JsonObject> buffered = now == null ? List.of() : now.after(afterSeq);
+            EventBuffer<Event> now = buffers.get(sessionId); // live events may have come in meanwhile
+            List<Event> buffered = now == null ? List.of() : now.after(afterSeq);
             long bufferOldest = now == null ? -1 : now.oldestSeq();
             if (ar.failed() || ar.result() == null) {
                 reply(msg, buffered, bufferOldest); // no durable log: the buffer is all there is
                 return;
             }
-            List<JsonObject> joined = ReplayJoin.join(afterSeq, ar.result(), buffered, GatewayVerticle::seqOf);
-            reply(msg, joined, joined.isEmpty() ? bufferOldest : seqOf(joined.get(0)));
+            List<Event> joined = ReplayJoin.join(afterSeq, ar.result(), buffered, Event::seq);
+            reply(msg, joined, joined.isEmpty() ? bufferOldest : joined.get(0).seq());
         });
     }
 
@@ -312,37 +317,49 @@ public class GatewayVerticle extends VerticleBase {
      * trails the live events by the writer's latency: when it ends short of what the buffer begins
      * with, it is read once more a moment later.
      */
-    private Future<List<JsonObject>> readLog(String sessionId, long afterSeq, boolean retryOnGap) {
+    private Future<List<Event>> readLog(String sessionId, long afterSeq, boolean retryOnGap) {
         return BusRequests.call(vertx, Addresses.AGENT_SESSION_EVENTS,
                         new ReadRecordedEvents(codexHomeOf.getOrDefault(sessionId, recordedHome), sessionId, afterSeq), RecordedEvents.class,
                         AGENT_CALL)
-                .map(r -> r.events().stream().map(Json::toJson).toList())
+                .map(RecordedEvents::events)
                 .recover(err -> err instanceof ReplyException re && re.failureCode() == 404
                         ? Future.succeededFuture(null) : Future.failedFuture(err))
                 .compose(recorded -> {
-                    EventBuffer<JsonObject> buffer = buffers.get(sessionId);
-                    List<JsonObject> buffered = buffer == null ? List.of() : buffer.after(afterSeq);
+                    EventBuffer<Event> buffer = buffers.get(sessionId);
+                    List<Event> buffered = buffer == null ? List.of() : buffer.after(afterSeq);
                     if (recorded == null || !retryOnGap || buffered.isEmpty()
                             || ReplayJoin.gapless(afterSeq, ReplayJoin.join(afterSeq, recorded, buffered,
-                            GatewayVerticle::seqOf), GatewayVerticle::seqOf)) {
+                            Event::seq), Event::seq)) {
                         return Future.succeededFuture(recorded);
                     }
-                    Promise<List<JsonObject>> later = Promise.promise();
+                    Promise<List<Event>> later = Promise.promise();
                     vertx.setTimer(LOG_CATCH_UP_MS, t -> readLog(sessionId, afterSeq, false).onComplete(later));
                     return later.future();
                 });
     }
 
-    private static void reply(Message<JsonObject> msg, List<JsonObject> events, long oldestSeq) {
-        msg.reply(Json.toJson(new Replayed(events.stream().map(e -> Json.fromJson(e, Event.class)).toList(), oldestSeq)));
+    private static void reply(Message<Object> msg, List<Event> events, long oldestSeq) {
+        msg.reply(new Replayed(events, oldestSeq));
     }
 
-    private static long seqOf(JsonObject event) {
-        return Event.Header.of(event).seq();
+    /**
+     * An event body: the agent's record (one JVM, or decoded from another), or JSON (tests, other
+     * senders), decoded here; null, logged, for one that does not decode.
+     */
+    private static Event event(Object body) {
+        try {
+            return BusRequests.body(body, Event.class);
+        } catch (IllegalArgumentException e) {
+            LOG.warning("dropped an event that does not decode: " + e.getMessage());
+            return null;
+        }
     }
 
-    private void relayEvent(Message<JsonObject> msg) {
-        JsonObject event = msg.body();
+    private void relayEvent(Message<Object> msg) {
+        Event event = event(msg.body());
+        if (event == null) {
+            return;
+        }
         Event.Header header = Event.Header.of(event);
         String sessionId = header.sessionId();
         if (sessionId == null) {
@@ -359,11 +376,11 @@ public class GatewayVerticle extends VerticleBase {
             }
             fenceOf.put(sessionId, fence);
         }
-        EventBuffer<JsonObject> buffer = buffers.computeIfAbsent(sessionId, this::newBuffer);
+        EventBuffer<Event> buffer = buffers.computeIfAbsent(sessionId, this::newBuffer);
         int before = buffer.size();
         buffer.add(event);
         bufferedEvents += buffer.size() - before;
-        vertx.eventBus().publish(Addresses.clientEvents(sessionId), event);
+        vertx.eventBus().publish(Addresses.clientEvents(sessionId), event); // the record: no copy per subscriber
         metrics.event(event);
         inbox.onEvent(event);
         if ("shutdown_complete".equals(header.type())) {
@@ -376,14 +393,14 @@ public class GatewayVerticle extends VerticleBase {
     }
 
     private void dropBuffer(String sessionId) {
-        EventBuffer<JsonObject> gone = buffers.remove(sessionId);
+        EventBuffer<Event> gone = buffers.remove(sessionId);
         if (gone != null) {
             bufferedEvents -= gone.size();
         }
         metrics.buffers(buffers.size(), bufferedEvents);
     }
 
-    private EventBuffer<JsonObject> newBuffer(String sessionId) {
-        return new EventBuffer<>(BUFFERED_EVENTS_PER_SESSION, e -> Event.Header.of(e).seq());
+    private EventBuffer<Event> newBuffer(String sessionId) {
+        return new EventBuffer<>(BUFFERED_EVENTS_PER_SESSION, Event::seq);
     }
 }

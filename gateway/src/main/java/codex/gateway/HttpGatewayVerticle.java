@@ -168,7 +168,13 @@ public class HttpGatewayVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         client = new GatewayClient(vertx);
-        vertx.eventBus().<JsonObject>consumer(codex.protocol.Addresses.GATEWAY_EVENTS_IN, m -> states.accept(m.body()));
+        vertx.eventBus().consumer(codex.protocol.Addresses.GATEWAY_EVENTS_IN, m -> {
+            if (m.body() instanceof Event event) {
+                states.accept(event);
+            } else if (m.body() instanceof JsonObject json) {
+                states.accept(json); // another sender's JSON
+            }
+        });
         router = Router.router(vertx);
         router.route().handler(this::accessLog);
         router.route().handler(this::checkHostAndOrigin);
@@ -717,7 +723,7 @@ public class HttpGatewayVerticle extends VerticleBase {
         Identity identity = ctx.get(IDENTITY);
         ctx.request().toWebSocket().onSuccess(ws -> {
             var state = new Object() {
-                MessageConsumer<JsonObject> consumer;
+                MessageConsumer<Object> consumer;
                 boolean closed;
             };
             ws.closeHandler(v -> {
@@ -756,7 +762,7 @@ public class HttpGatewayVerticle extends VerticleBase {
         }).onFailure(err -> error(ctx, ApiException.badRequest("WebSocket upgrade failed")));
     }
 
-    private void close(MessageConsumer<JsonObject> consumer, long heartbeat) {
+    private void close(MessageConsumer<Object> consumer, long heartbeat) {
         vertx.cancelTimer(heartbeat);
         consumer.unregister();
     }

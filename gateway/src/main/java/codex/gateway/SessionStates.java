@@ -18,20 +18,30 @@ public final class SessionStates {
 
     private final Map<String, String> states = new ConcurrentHashMap<>();
 
-    /** @param event an event as it travels on the bus ({@code {session_id, seq, msg: {type, …}}}) */
+    /** @param event an event as it travels on the bus */
+    public void accept(codex.protocol.Event event) {
+        if (event.sessionId() != null && event.msg() != null) {
+            accept(event.sessionId(), event.turnId(), event.type());
+        }
+    }
+
+    /** @param event an event's JSON ({@code {session_id, seq, msg: {type, …}}}) */
     public void accept(JsonObject event) {
         String session = event.getString("session_id");
         JsonObject msg = event.getJsonObject("msg");
         if (session == null || msg == null) {
             return;
         }
-        String type = String.valueOf(msg.getString("type"));
+        accept(session, event.getString("turn_id"), String.valueOf(msg.getString("type")));
+    }
+
+    private void accept(String session, String turnId, String type) {
         switch (type) {
             case "task_complete", "turn_aborted", "shutdown_complete" -> states.put(session, IDLE);
             case "exec_approval_request", "apply_patch_approval_request" -> states.put(session, WAITING);
             case "session_configured" -> states.putIfAbsent(session, IDLE);
             default -> {
-                if (event.getString("turn_id") != null) {
+                if (turnId != null) {
                     states.put(session, RUNNING);
                 }
             }

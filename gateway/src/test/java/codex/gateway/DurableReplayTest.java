@@ -42,13 +42,14 @@ class DurableReplayTest {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
-        await(vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_SESSION_EVENTS, m -> {
-            logRequests.add(m.body());
-            if (!"s1".equals(m.body().getString("session_id"))) {
-                m.fail(404, "no session " + m.body().getString("session_id"));
+        await(vertx.eventBus().consumer(Addresses.AGENT_SESSION_EVENTS, m -> {
+            JsonObject body = codex.protocol.BusRequests.asJson(m.body());
+            logRequests.add(body);
+            if (!"s1".equals(body.getString("session_id"))) {
+                m.fail(404, "no session " + body.getString("session_id"));
                 return;
             }
-            long after = m.body().getLong("after_seq", Long.MIN_VALUE);
+            long after = body.getLong("after_seq", Long.MIN_VALUE);
             JsonArray events = new JsonArray();
             recorded.stream().filter(s -> s > after).forEach(s -> events.add(event(s)));
             m.reply(new JsonObject().put("events", events));
@@ -61,8 +62,8 @@ class DurableReplayTest {
     }
 
     private List<Long> replay(String sessionId, long after) throws Exception {
-        JsonObject replayed = await(vertx.eventBus().<JsonObject>request(Addresses.GATEWAY_REPLAY,
-                new JsonObject().put("session_id", sessionId).put("after_seq", after))).body();
+        JsonObject replayed = codex.protocol.BusRequests.asJson(await(vertx.eventBus().request(Addresses.GATEWAY_REPLAY,
+                new JsonObject().put("session_id", sessionId).put("after_seq", after))).body());
         return replayed.getJsonArray("events").stream().map(e -> ((JsonObject) e).getLong("seq")).toList();
     }
 

@@ -19,8 +19,8 @@ class GatewayRestartTest {
     }
 
     static JsonArray pending(Vertx vertx) throws Exception {
-        return await(vertx.eventBus().<JsonObject>request(Addresses.GATEWAY_APPROVALS,
-                new JsonObject().put("action", "list"))).body().getJsonArray("approvals");
+        return codex.protocol.BusRequests.asJson(await(vertx.eventBus().request(Addresses.GATEWAY_APPROVALS,
+                new JsonObject().put("action", "list"))).body()).getJsonArray("approvals");
     }
 
     @Test
@@ -32,8 +32,8 @@ class GatewayRestartTest {
                             .put("call_id", "call_0").put("approval_id", "apr_x").put("command", new JsonArray().add("make"))
                             .put("cwd", "/w"));
             // the agent side: answers a re-announcement request the way AgentVerticle does
-            vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_PENDING_APPROVALS,
-                    m -> vertx.eventBus().send(m.body().getString("reply_to"), request));
+            vertx.eventBus().consumer(Addresses.AGENT_PENDING_APPROVALS,
+                    m -> vertx.eventBus().send(codex.protocol.BusRequests.asJson(m.body()).getString("reply_to"), request));
             String first = await(vertx.deployVerticle(new GatewayVerticle(new SimpleMeterRegistry())));
             await(vertx.undeploy(first));
             await(vertx.deployVerticle(new GatewayVerticle(new SimpleMeterRegistry())));

@@ -1,12 +1,10 @@
 package codex.notifier;
 
 import codex.protocol.Addresses;
-import codex.protocol.Json;
 import codex.protocol.NotifierMessages.Delivered;
 import codex.protocol.NotifierMessages.TurnComplete;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
@@ -35,16 +33,17 @@ public class NotifierVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        return codex.protocol.ServicePing.answer(vertx, "notifier").compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.NOTIFIER_TURN_COMPLETE, msg -> {
+        codex.protocol.BusCodecs.register(vertx);
+        return codex.protocol.ServicePing.answer(vertx, "notifier").compose(v -> vertx.eventBus().consumer(Addresses.NOTIFIER_TURN_COMPLETE, msg -> {
             TurnComplete tc;
             try {
-                tc = Json.fromJson(msg.body(), TurnComplete.class);
+                tc = codex.protocol.BusRequests.body(msg.body(), TurnComplete.class);
             } catch (IllegalArgumentException e) {
                 LOG.warning("ignoring a turn_complete message: " + e.getMessage());
                 return;
             }
             if (!delivered.firstTime(tc.sessionId(), tc.turnId())) {
-                msg.reply(Json.toJson(new Delivered(false))); // sent again after its answer was lost
+                msg.reply(new Delivered(false)); // sent again after its answer was lost
                 return;
             }
             String payload = TurnCompleteNotification.json(tc.sessionId(), tc.turnId(), tc.cwd(), client,
@@ -55,7 +54,7 @@ public class NotifierVerticle extends VerticleBase {
                 running.decrementAndGet();
                 // answered once the program is done, so a turn is never taken and then lost; a program
                 // that failed is not run again (it is logged)
-                msg.reply(Json.toJson(new Delivered(ar.succeeded() && ar.result())));
+                msg.reply(new Delivered(ar.succeeded() && ar.result()));
             });
         }).completion());
     }

@@ -65,16 +65,16 @@ class NotifierVerticleTest {
             vertx.deployVerticle(new NotifierVerticle(List.of("bash", "-c", "sleep 0.3; echo \"$1\" >> '" + runs + "'",
                     "notify"))).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             JsonObject turn = turnComplete(tmp.resolve("pwned")).put("session_id", "s1");
-            JsonObject first = vertx.eventBus().<JsonObject>request(Addresses.NOTIFIER_TURN_COMPLETE, turn)
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body();
+            JsonObject first = codex.protocol.BusRequests.asJson(vertx.eventBus().request(Addresses.NOTIFIER_TURN_COMPLETE, turn)
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body());
             assertEquals(new JsonObject().put("ran", true), first);
             assertEquals(1, Files.readAllLines(runs).size(), "answered only once the program had run");
-            JsonObject again = vertx.eventBus().<JsonObject>request(Addresses.NOTIFIER_TURN_COMPLETE, turn)
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body();
+            JsonObject again = codex.protocol.BusRequests.asJson(vertx.eventBus().request(Addresses.NOTIFIER_TURN_COMPLETE, turn)
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body());
             assertEquals(new JsonObject().put("ran", false), again, "the same turn of the same session, sent again");
-            JsonObject other = vertx.eventBus().<JsonObject>request(Addresses.NOTIFIER_TURN_COMPLETE,
+            JsonObject other = codex.protocol.BusRequests.asJson(vertx.eventBus().request(Addresses.NOTIFIER_TURN_COMPLETE,
                     turn.copy().put("turn_id", "t2")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
-                    .body();
+                    .body());
             assertEquals(new JsonObject().put("ran", true), other);
             assertEquals(2, Files.readAllLines(runs).size());
         } finally {

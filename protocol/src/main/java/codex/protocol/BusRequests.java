@@ -15,9 +15,11 @@ import io.vertx.core.json.JsonObject;
  * retried with a short backoff until {@link #WARM_UP_MS} have passed; every other failure is final.
  * In one JVM registration is immediate, so nothing is retried there.
  *
- * <p>{@link #call} is the typed way to ask: a record from protocol goes out, a record comes back
- * (a reply that does not decode fails the future with the reason); {@link #decode} is the
- * consumer's side, refusing a body that lacks a required field with 400 and the reason.
+ * <p>{@link #call} is the typed way to ask: a record from protocol goes out as itself
+ * ({@link BusCodecs}: the object in one JVM, its JSON between JVMs), a record comes back (a reply
+ * that does not decode fails the future with the reason); {@link #decode} is the consumer's side,
+ * refusing a body that lacks a required field with 400 and the reason. Both also take a body that
+ * is a {@link JsonObject} (a test, an older sender, JSON from HTTP) and decode it as before.
  */
 public final class BusRequests {
     /** How long an address may take to become known cluster-wide. */
@@ -32,9 +34,9 @@ public final class BusRequests {
     /** Sends {@code request} (a protocol record) and decodes the reply as {@code replyType}. */
     public static <R> Future<R> call(Vertx vertx, String address, Object request, Class<R> replyType,
                                      DeliveryOptions options) {
-        return BusRequests.<JsonObject>request(vertx, address, Json.toJson(request), options).compose(reply -> {
+        return BusRequests.request(vertx, address, request, options).compose(reply -> {
             try {
-                return Future.succeededFuture(Json.fromJson(reply.body(), replyType));
+                return Future.succeededFuture(body(reply.body(), replyType));
             } catch (IllegalArgumentException e) {
                 return Future.failedFuture(new IllegalStateException("bad reply from " + address + ": " + e.getMessage(), e));
             }
@@ -45,19 +47,51 @@ public final class BusRequests {
      * The body of {@code msg} as {@code type}; when it does not decode (a required field missing, a
      * bad value), the message is failed with {@link #BAD_REQUEST} and the reason, and null returned.
      */
-    public static <T> T decode(Message<JsonObject> msg, Class<T> type) {
+    public static <T> T decode(Message<?> msg, Class<T> type) {
         try {
-            if (msg.body() == null) {
-                throw new IllegalArgumentException("cannot decode " + type.getSimpleName() + ": the body is empty");
-            }
-            return Json.fromJson(msg.body(), type);
+            return body(msg.body(), type);
         } catch (IllegalArgumentException e) {
             msg.fail(BAD_REQUEST, e.getMessage());
             return null;
         }
     }
 
+    /**
+     * A message body as {@code type}: the record itself (one JVM), the record decoded from another
+     * JVM, or a JSON object decoded now.
+     *
+     * @throws IllegalArgumentException when it is none of these or does not decode (the reason)
+     */
+    public static <T> T body(Object body, Class<T> type) {
+        if (type.isInstance(body)) {
+            return type.cast(body);
+        }
+        if (body instanceof JsonObject json) {
+            return Json.fromJson(json, type);
+        }
+        if (body instanceof Undecodable u) {
+            throw new IllegalArgumentException(u.reason());
+        }
+        throw new IllegalArgumentException("cannot decode " + type.getSimpleName() + ": "
+                + (body == null ? "the body is empty" : "the body is a " + body.getClass().getSimpleName()));
+    }
+
+    /**
+     * A body as a JSON object, whatever way it came (a record, a JSON object, what an undecodable
+     * body held), for code that reads single fields of several kinds of body; null for none.
+     */
+    public static JsonObject asJson(Object body) {
+        if (body == null || body instanceof JsonObject) {
+            return (JsonObject) body;
+        }
+        if (body instanceof Undecodable u) {
+            return u.raw();
+        }
+        return Json.toJson(body);
+    }
+
     public static <T> Future<Message<T>> request(Vertx vertx, String address, Object body, DeliveryOptions options) {
+        BusCodecs.register(vertx);
         return attempt(vertx, address, body, options, System.currentTimeMillis() + WARM_UP_MS, 20);
     }
 

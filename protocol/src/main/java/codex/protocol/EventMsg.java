@@ -163,12 +163,6 @@ public sealed interface EventMsg {
         if (msg instanceof Unknown u) {
             return u.type() == null ? "unknown" : u.type();
         }
-        JsonSubTypes.Type[] types = EventMsg.class.getAnnotation(JsonSubTypes.class).value();
-        for (JsonSubTypes.Type t : types) {
-            if (t.value() == msg.getClass()) {
-                return t.name();
-            }
-        }
-        return msg.getClass().getSimpleName();
+        return UnknownEvents.TYPE_NAMES.get(msg.getClass());
     }
 }

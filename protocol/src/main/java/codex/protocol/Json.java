@@ -36,9 +36,27 @@ public final class Json {
         }
     }
 
+    /** The JSON as UTF-8 bytes, straight from the record (no intermediate map or string). */
+    public static byte[] encodeBytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
+        }
+    }
+
     public static <T> T decode(String text, Class<T> type) {
         try {
             return MAPPER.readValue(text, type);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("cannot decode " + type.getSimpleName() + ": " + reason(e), e);
+        }
+    }
+
+    /** {@link #decode(String, Class)} of UTF-8 JSON bytes. */
+    public static <T> T decode(byte[] json, Class<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
         } catch (Exception e) {
             throw new IllegalArgumentException("cannot decode " + type.getSimpleName() + ": " + reason(e), e);
         }

@@ -1,5 +1,6 @@
 package codex.protocol;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -10,10 +11,23 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import java.io.IOException;
 
-/** Jackson glue for {@link EventMsg.Unknown}: read the object as it is, write it back as it was. */
+/** Jackson glue for {@link EventMsg.Unknown}: read the object as it is, write it back as it was; and the type names. */
 final class UnknownEvents {
     private UnknownEvents() {
     }
+
+    /** Each {@link EventMsg} class's {@code type} name, looked up once (the gateway and printers ask per event). */
+    static final ClassValue<String> TYPE_NAMES = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            for (JsonSubTypes.Type t : EventMsg.class.getAnnotation(JsonSubTypes.class).value()) {
+                if (t.value() == type) {
+                    return t.name();
+                }
+            }
+            return type.getSimpleName();
+        }
+    };
 
     static final class Decoder extends JsonDeserializer<EventMsg.Unknown> {
         @Override

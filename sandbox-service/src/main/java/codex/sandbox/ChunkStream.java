@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -19,7 +18,7 @@ final class ChunkStream {
     private static final DeliveryOptions FIRST_CHUNK = new DeliveryOptions().setSendTimeout(BusRequests.WARM_UP_MS + 1_000);
     private final Vertx vertx;
     private final String address;
-    private final Deque<JsonObject> held = new ArrayDeque<>();
+    private final Deque<Object> held = new ArrayDeque<>();
     private final Promise<Void> routeReady = Promise.promise();
     private boolean started;
     private boolean routed;
@@ -29,7 +28,8 @@ final class ChunkStream {
         this.address = address;
     }
 
-    synchronized void send(JsonObject chunk) {
+    /** @param chunk a protocol record (an {@code OutputChunk}, an {@code ExecStarted}) */
+    synchronized void send(Object chunk) {
         if (routed) {
             vertx.eventBus().send(address, chunk);
         } else if (!started) {

@@ -3,7 +3,8 @@ package codex.sandbox;
 import codex.patch.ApplyResult;
 import codex.patch.PatchApplier;
 import codex.protocol.Addresses;
-import codex.protocol.Json;
+import codex.protocol.BusCodecs;
+import codex.protocol.BusRequests;
 import codex.protocol.SandboxMessages;
 import codex.protocol.SandboxMessages.ApplyPatch;
 import codex.protocol.SandboxMessages.Cancel;
@@ -87,13 +88,14 @@ public class SandboxVerticle extends VerticleBase {
     }
 
     private Future<?> registerConsumers() {
+        BusCodecs.register(vertx);
         var bus = vertx.eventBus();
         return Future.all(
                 codex.protocol.ServicePing.answer(vertx, "sandbox"),
-                bus.<JsonObject>consumer(Addresses.SANDBOX_EXEC, this::exec).completion(),
-                bus.<JsonObject>consumer(Addresses.SANDBOX_ATTACH, this::attach).completion(),
-                bus.<JsonObject>consumer(Addresses.SANDBOX_CANCEL, msg -> {
-                    String execId = Json.fromJson(msg.body(), Cancel.class).execId();
+                bus.consumer(Addresses.SANDBOX_EXEC, this::exec).completion(),
+                bus.consumer(Addresses.SANDBOX_ATTACH, this::attach).completion(),
+                bus.consumer(Addresses.SANDBOX_CANCEL, msg -> {
+                    String execId = BusRequests.body(msg.body(), Cancel.class).execId();
                     if (execId == null) {
                         return; // names no command: nothing to cancel
                     }
@@ -105,19 +107,21 @@ public class SandboxVerticle extends VerticleBase {
                         cancelledWhileStartingIds.add(execId);
                     }
                 }).completion(),
-                bus.<JsonObject>consumer(Addresses.SANDBOX_APPLY_PATCH, this::applyPatch).completion(),
-                bus.<JsonObject>consumer(Addresses.SANDBOX_PLAN_PATCH, this::planPatch).completion());
+                bus.consumer(Addresses.SANDBOX_APPLY_PATCH, this::applyPatch).completion(),
+                bus.consumer(Addresses.SANDBOX_PLAN_PATCH, this::planPatch).completion());
     }
 
-    private void exec(Message<JsonObject> msg) {
+    private void exec(Message<Object> msg) {
         codex.protocol.StepTrace.mark("sandbox-received");
         ExecCommand cmd;
         ExecRequest request;
         try {
-            cmd = Json.fromJson(msg.body(), ExecCommand.class);
+            cmd = BusRequests.body(msg.body(), ExecCommand.class);
             request = toRequest(cmd);
         } catch (RuntimeException e) {
-            msg.reply(Json.toJson(failedToStart(msg.body().getString("exec_id"), "invalid command request: " + e.getMessage())));
+            JsonObject asSent = BusRequests.asJson(msg.body());
+            msg.reply(failedToStart(asSent == null ? null : asSent.getString("exec_id"),
+                    "invalid command request: " + e.getMessage()));
             return;
         }
         Context context = vertx.getOrCreateContext();
@@ -135,10 +139,10 @@ public class SandboxVerticle extends VerticleBase {
                 // seeing it (from the owner's stream, or its log) is not sent it again
                 List<Attached> attachedNow = List.copyOf(attached.getOrDefault(cmd.execId(), List.of()));
                 if (chunks != null) {
-                    chunks.send(Json.toJson(new OutputChunk(cmd.execId(), name, text)));
+                    chunks.send(new OutputChunk(cmd.execId(), name, text));
                 }
                 for (Attached a : attachedNow) {
-                    a.stream().send(Json.toJson(new OutputChunk(a.attachId(), name, text)));
+                    a.stream().send(new OutputChunk(a.attachId(), name, text));
                 }
             }
         };
@@ -149,7 +153,7 @@ public class SandboxVerticle extends VerticleBase {
         if (chunks != null && vertx.isClustered()) {
             // first on the stream: the caller learns which node runs the command (and loses it with the node);
             // in one JVM the sandbox cannot leave alone, and the notice would cost every command a round trip
-            chunks.send(Json.toJson(SandboxMessages.ExecStarted.of(cmd.execId(), nodeId())));
+            chunks.send(SandboxMessages.ExecStarted.of(cmd.execId(), nodeId()));
         }
         // start() resolves paths and calls into libc through JNA: a worker's job, not the event loop's
         starting.add(cmd.execId());
@@ -167,7 +171,7 @@ public class SandboxVerticle extends VerticleBase {
             if (started.failed()) {
                 ExecFinished failed = failedToStart(cmd.execId(), started.cause().getMessage());
                 finishedInJournal(key, cmd.execId(), failed);
-                msg.reply(Json.toJson(failed));
+                msg.reply(failed);
                 return;
             }
             ExecHandle handle = started.result();
@@ -186,7 +190,7 @@ public class SandboxVerticle extends VerticleBase {
                         result.timedOut(), result.cancelled(), result.durationMs(), result.stdout(), result.stderr(),
                         result.droppedBytes(), result.sandboxDenied(), null);
                 finishedInJournal(key, cmd.execId(), finished);
-                msg.reply(Json.toJson(finished));
+                msg.reply(finished);
             })));
         });
     }
@@ -203,8 +207,8 @@ public class SandboxVerticle extends VerticleBase {
      * An agent that took a session over asks for a command by its call: the result at once when it
      * finished, else its further output and then the result; "unknown" when it never ran here.
      */
-    private void attach(Message<JsonObject> msg) {
-        SandboxMessages.AttachExec req = codex.protocol.BusRequests.decode(msg, SandboxMessages.AttachExec.class);
+    private void attach(Message<Object> msg) {
+        SandboxMessages.AttachExec req = BusRequests.decode(msg, SandboxMessages.AttachExec.class);
         if (req == null) {
             return;
         }
@@ -213,17 +217,17 @@ public class SandboxVerticle extends VerticleBase {
         CommandJournal.Found found = journal.attach(key, result -> {
             attachIds.remove(req.execId());
             (stream == null ? Future.<Void>succeededFuture() : stream.drained()).onComplete(drained ->
-                    msg.reply(Json.toJson(new SandboxMessages.ExecAttached(true, result))));
+                    msg.reply(new SandboxMessages.ExecAttached(true, result)));
         }, System.currentTimeMillis());
         if (found instanceof CommandJournal.Unknown) {
-            msg.reply(Json.toJson(new SandboxMessages.ExecAttached(false, null)));
+            msg.reply(new SandboxMessages.ExecAttached(false, null));
         } else if (found instanceof CommandJournal.Finished f) {
-            msg.reply(Json.toJson(new SandboxMessages.ExecAttached(true, f.result())));
+            msg.reply(new SandboxMessages.ExecAttached(true, f.result()));
         } else if (found instanceof CommandJournal.Running r) {
             attachIds.put(req.execId(), r.execId());
             if (stream != null) {
                 if (vertx.isClustered()) {
-                    stream.send(Json.toJson(SandboxMessages.ExecStarted.of(req.execId(), nodeId())));
+                    stream.send(SandboxMessages.ExecStarted.of(req.execId(), nodeId()));
                 }
                 attached.computeIfAbsent(r.execId(), id -> new java.util.concurrent.CopyOnWriteArrayList<>())
                         .add(new Attached(req.execId(), stream));
@@ -263,12 +267,12 @@ public class SandboxVerticle extends VerticleBase {
                 error == null ? "the command could not be started" : error);
     }
 
-    private void applyPatch(Message<JsonObject> msg) {
+    private void applyPatch(Message<Object> msg) {
         ApplyPatch req;
         try {
-            req = Json.fromJson(msg.body(), ApplyPatch.class);
+            req = BusRequests.body(msg.body(), ApplyPatch.class);
         } catch (RuntimeException e) {
-            msg.reply(Json.toJson(new PatchApplied(false, "", "invalid apply_patch request: " + e.getMessage())));
+            msg.reply(new PatchApplied(false, "", "invalid apply_patch request: " + e.getMessage()));
             return;
         }
         vertx.executeBlocking(() -> {
@@ -278,21 +282,21 @@ public class SandboxVerticle extends VerticleBase {
             return result.succeeded()
                     ? new PatchApplied(true, result.summary(), null)
                     : new PatchApplied(false, "", result.failureReport());
-        }, false).onComplete(ar -> msg.reply(Json.toJson(ar.succeeded() ? ar.result()
-                : new PatchApplied(false, "", "apply_patch failed: " + ar.cause().getMessage()))));
+        }, false).onComplete(ar -> msg.reply(ar.succeeded() ? ar.result()
+                : new PatchApplied(false, "", "apply_patch failed: " + ar.cause().getMessage())));
     }
 
-    private void planPatch(Message<JsonObject> msg) {
+    private void planPatch(Message<Object> msg) {
         PlanPatch req;
         try {
-            req = Json.fromJson(msg.body(), PlanPatch.class);
+            req = BusRequests.body(msg.body(), PlanPatch.class);
         } catch (RuntimeException e) {
-            msg.reply(Json.toJson(new PatchPlan(false, Map.of(), List.of(), "invalid plan_patch request: " + e.getMessage())));
+            msg.reply(new PatchPlan(false, Map.of(), List.of(), "invalid plan_patch request: " + e.getMessage()));
             return;
         }
         vertx.executeBlocking(() -> PatchPlans.plan(req.patch(), Path.of(req.cwd())), false)
-                .onComplete(ar -> msg.reply(Json.toJson(ar.succeeded() ? ar.result()
-                        : new PatchPlan(false, Map.of(), List.of(), "could not plan the patch: " + ar.cause().getMessage()))));
+                .onComplete(ar -> msg.reply(ar.succeeded() ? ar.result()
+                        : new PatchPlan(false, Map.of(), List.of(), "could not plan the patch: " + ar.cause().getMessage())));
     }
 
     @Override

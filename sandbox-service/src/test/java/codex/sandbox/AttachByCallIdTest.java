@@ -42,8 +42,8 @@ class AttachByCallIdTest {
     }
 
     private CompletableFuture<JsonObject> request(String address, Object body) {
-        return vertx.eventBus().<JsonObject>request(address, Json.toJson(body), new DeliveryOptions().setSendTimeout(30_000))
-                .map(m -> m.body()).toCompletionStage().toCompletableFuture();
+        return vertx.eventBus().request(address, Json.toJson(body), new DeliveryOptions().setSendTimeout(30_000))
+                .map(m -> codex.protocol.BusRequests.asJson(m.body())).toCompletionStage().toCompletableFuture();
     }
 
     @Test
@@ -52,17 +52,18 @@ class AttachByCallIdTest {
         List<JsonObject> firstOwner = new CopyOnWriteArrayList<>();
         List<JsonObject> attacher = new CopyOnWriteArrayList<>();
         CountDownLatch begun = new CountDownLatch(1);
-        vertx.eventBus().<JsonObject>consumer("test.owner-1", m -> {
-            firstOwner.add(m.body());
-            if (m.body().encode().contains("one")) {
+        vertx.eventBus().consumer("test.owner-1", m -> {
+            JsonObject body = codex.protocol.BusRequests.asJson(m.body());
+            firstOwner.add(body);
+            if (body.encode().contains("one")) {
                 begun.countDown();
             }
             if (m.replyAddress() != null) {
                 m.reply(new JsonObject());
             }
         });
-        vertx.eventBus().<JsonObject>consumer("test.owner-2", m -> {
-            attacher.add(m.body());
+        vertx.eventBus().consumer("test.owner-2", m -> {
+            attacher.add(codex.protocol.BusRequests.asJson(m.body()));
             if (m.replyAddress() != null) {
                 m.reply(new JsonObject());
             }

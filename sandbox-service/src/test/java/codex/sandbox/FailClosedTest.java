@@ -69,7 +69,8 @@ class FailClosedTest {
     }
 
     private JsonObject request(String address, JsonObject body) throws Exception {
-        return await(vertx.eventBus().<JsonObject>request(address, body).toCompletionStage().toCompletableFuture()).body();
+        return codex.protocol.BusRequests.asJson(await(vertx.eventBus().request(address, body).toCompletionStage()
+                .toCompletableFuture()).body());
     }
 
     private JsonObject exec() {

@@ -203,14 +203,22 @@ public final class RolloutRecorder implements AutoCloseable {
 
     /** {@code {"type":"event","event":{...Event JSON with seq...}}}. */
     public void appendEvent(Event event) {
-        JsonObject json;
+        byte[] json;
         try {
-            json = Json.toJson(event);
+            json = Json.encodeBytes(event); // straight from the record to the line: no map, no string
         } catch (RuntimeException e) {
             reportOnce("cannot encode event seq " + event.seq() + " for the rollout (" + e.getMessage() + "); event not recorded");
             return;
         }
-        appendEvent(json);
+        long f = fence;
+        byte[] head = (f > 0 ? "{\"type\":\"event\",\"fence\":" + f + ",\"event\":" : "{\"type\":\"event\",\"event\":")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] line = new byte[head.length + json.length + 2];
+        System.arraycopy(head, 0, line, 0, head.length);
+        System.arraycopy(json, 0, line, head.length, json.length);
+        line[line.length - 2] = '}';
+        line[line.length - 1] = '\n';
+        enqueueLine("event", line);
     }
 
     public void appendEvent(JsonObject eventJson) {
@@ -283,6 +291,17 @@ public final class RolloutRecorder implements AutoCloseable {
         } catch (RuntimeException e) {
             reportOnce("cannot encode a '" + record.getString("type") + "' record for the rollout of session "
                     + sessionId + " (" + e.getMessage() + "); it was not recorded");
+            return;
+        }
+        enqueueLine(null, bytes);
+    }
+
+    /** @param type the record's type when the closing check must say it, null when it was checked */
+    private void enqueueLine(String type, byte[] bytes) {
+        if (type != null && closing.get()) {
+            droppedRecords.incrementAndGet();
+            reportOnce("a '" + type + "' record was appended to the rollout of session "
+                    + sessionId + " after it was closed; it was not recorded");
             return;
         }
         if (!offer(new Line(bytes))) {

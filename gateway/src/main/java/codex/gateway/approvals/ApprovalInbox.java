@@ -1,6 +1,9 @@
 package codex.gateway.approvals;
 
 import codex.protocol.ApprovalMessages.Approval;
+import codex.protocol.Event;
+import codex.protocol.EventMsg;
+import codex.protocol.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -110,6 +113,18 @@ public final class ApprovalInbox {
     };
 
     /** One event as the agent published it (or re-announced it to a restarted gateway). */
+    public void onEvent(Event event) {
+        EventMsg msg = event.msg();
+        if (msg instanceof EventMsg.ExecApprovalRequest || msg instanceof EventMsg.ApplyPatchApprovalRequest
+                || msg instanceof EventMsg.ApprovalResolved) {
+            onEvent(Json.toJson(event)); // few: an entry keeps the request's JSON, the API's view of it
+        } else if (msg instanceof EventMsg.TaskComplete || msg instanceof EventMsg.TurnAborted
+                || msg instanceof EventMsg.ShutdownComplete) {
+            settleSession(event.sessionId(), "the turn ended");
+        }
+    }
+
+    /** {@link #onEvent(Event)} of an event's JSON. */
     public void onEvent(JsonObject event) {
         JsonObject msg = event.getJsonObject("msg");
         if (msg == null) {

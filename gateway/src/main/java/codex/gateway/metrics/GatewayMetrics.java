@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import codex.protocol.Event;
+import codex.protocol.EventMsg;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.HashMap;
@@ -85,15 +87,47 @@ public final class GatewayMetrics {
         bufferedEvents.set(events);
     }
 
-    /** One event as the agent published it ({@code {"session_id", "seq", "msg": {"type", …}}}). */
+    /** One event as the agent published it (the record; what a relay reads of it, no JSON). */
+    public void event(Event event) {
+        EventMsg msg = event.msg();
+        String session = event.sessionId() == null ? "" : event.sessionId();
+        String callId = null;
+        int exitCode = -1;
+        long durationMs = 0;
+        boolean success = false;
+        if (msg instanceof EventMsg.ExecCommandEnd end) {
+            callId = end.callId();
+            exitCode = end.exitCode();
+            durationMs = end.durationMs();
+        } else if (msg instanceof EventMsg.PatchApplyEnd end) {
+            callId = end.callId();
+            success = end.success();
+        } else if (msg instanceof EventMsg.ExecApprovalRequest r) {
+            callId = r.callId();
+        } else if (msg instanceof EventMsg.ApplyPatchApprovalRequest r) {
+            callId = r.callId();
+        } else if (msg instanceof EventMsg.ExecCommandBegin b) {
+            callId = b.callId();
+        } else if (msg instanceof EventMsg.PatchApplyBegin b) {
+            callId = b.callId();
+        } else if (msg instanceof EventMsg.ApprovalResolved r) {
+            callId = r.callId();
+        }
+        count(session, event.type(), callId, exitCode, durationMs, success);
+    }
+
+    /** One event as JSON ({@code {"session_id", "seq", "msg": {"type", …}}}). */
     public void event(JsonObject event) {
-        String session = event.getString("session_id", "");
         JsonObject msg = event.getJsonObject("msg");
         if (msg == null) {
             return;
         }
-        String callId = msg.getString("call_id");
-        switch (String.valueOf(msg.getString("type"))) {
+        count(event.getString("session_id", ""), String.valueOf(msg.getString("type")), msg.getString("call_id"),
+                msg.getInteger("exit_code", -1), msg.getLong("duration_ms", 0L), msg.getBoolean("success", false));
+    }
+
+    private void count(String session, String type, String callId, int exitCode, long durationMs, boolean success) {
+        switch (type) {
             case "session_configured" -> {
                 if (active.add(session)) {
                     activeSessions.set(active.size());
@@ -124,12 +158,12 @@ public final class GatewayMetrics {
             case "exec_command_begin", "patch_apply_begin", "approval_resolved" -> removePending(session, callId);
             case "exec_command_end" -> {
                 removePending(session, callId);
-                (msg.getInteger("exit_code", -1) == 0 ? commandsOk : commandsFailed).increment();
-                commandDuration.record(Duration.ofMillis(Math.max(0, msg.getLong("duration_ms", 0L))));
+                (exitCode == 0 ? commandsOk : commandsFailed).increment();
+                commandDuration.record(Duration.ofMillis(Math.max(0, durationMs)));
             }
             case "patch_apply_end" -> {
                 removePending(session, callId);
-                (msg.getBoolean("success", false) ? patchesOk : patchesFailed).increment();
+                (success ? patchesOk : patchesFailed).increment();
             }
             default -> {
                 // deltas, messages, token counts: nothing to count here

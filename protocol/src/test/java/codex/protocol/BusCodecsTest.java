@@ -100,6 +100,20 @@ class BusCodecsTest {
         assertEquals("codex.v1.SandboxMessages.ExecCommand", BusCodecs.codecName(SandboxMessages.ExecCommand.class));
     }
 
+    /** A record added to an envelope class without a codec would fail at its first send ("no message codec"). */
+    @Test
+    void everyEnvelopeRecordHasACodecExceptThoseOnlyCarriedInsideAnother() {
+        java.util.Set<Class<?>> onlyInside = java.util.Set.of(SessionMessages.RecordedSession.class, Approval.class);
+        for (Class<?> holder : List.of(SessionMessages.class, SandboxMessages.class, ApprovalMessages.class,
+                NotifierMessages.class)) {
+            for (Class<?> nested : holder.getDeclaredClasses()) {
+                if (nested.isRecord() && !onlyInside.contains(nested)) {
+                    assertTrue(BusCodecs.TYPES.contains(nested), nested.getName() + " has no codec in BusCodecs.TYPES");
+                }
+            }
+        }
+    }
+
     private static Object decodeWire(Class<?> type, String json) {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         return codec(type).decodeFromWire(0, Buffer.buffer().appendInt(bytes.length).appendBytes(bytes));

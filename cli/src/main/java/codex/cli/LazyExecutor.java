@@ -60,4 +60,12 @@ final class LazyExecutor implements CommandExecutor {
         }
         return executor.start(request, listener);
     }
+
+    /** Once made, as the made executor does; before that the first command makes it from a worker ({@link #start}). */
+    @Override
+    public java.util.Optional<ExecHandle> startWithoutBlocking(ExecRequest request,
+            java.util.function.UnaryOperator<ExecRequest> prepare, OutputListener listener) {
+        CommandExecutor executor = made.isDone() && !made.isCompletedExceptionally() ? made.join() : null;
+        return executor == null ? java.util.Optional.empty() : executor.startWithoutBlocking(request, prepare, listener);
+    }
 }

@@ -155,16 +155,8 @@ public class SandboxVerticle extends VerticleBase {
             // in one JVM the sandbox cannot leave alone, and the notice would cost every command a round trip
             chunks.send(SandboxMessages.ExecStarted.of(cmd.execId(), nodeId()));
         }
-        // start() resolves paths and calls into libc through JNA: a worker's job, not the event loop's
         starting.add(cmd.execId());
-        vertx.executeBlocking(() -> {
-            codex.protocol.StepTrace.mark("sandbox-worker");
-            ExecRequest prepared = snapshots.prepare(request);
-            codex.protocol.StepTrace.mark("sandbox-prepared");
-            ExecHandle h = executor.start(prepared, listener);
-            codex.protocol.StepTrace.mark("sandbox-started");
-            return h;
-        }, false).onComplete(started -> {
+        startCommand(request, listener).onComplete(started -> {
             codex.protocol.StepTrace.mark("sandbox-start-seen");
             starting.remove(cmd.execId());
             boolean cancelledWhileStarting = cancelledWhileStartingIds.remove(cmd.execId());
@@ -185,7 +177,9 @@ public class SandboxVerticle extends VerticleBase {
                 // the result goes after the output it summarises
                 codex.protocol.StepTrace.mark("sandbox-reply");
                 running.remove(cmd.execId());
-                ExecFinished finished = failure != null ? failedToStart(cmd.execId(), failure.getMessage())
+                ExecFinished finished = failure != null ? failedToStart(cmd.execId(), (failure
+                        instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure).getMessage())
                         : new ExecFinished(cmd.execId(), result.exitCode(), result.signal(),
                         result.timedOut(), result.cancelled(), result.durationMs(), result.stdout(), result.stderr(),
                         result.droppedBytes(), result.sandboxDenied(), null);
@@ -193,6 +187,32 @@ public class SandboxVerticle extends VerticleBase {
                 msg.reply(finished);
             })));
         });
+    }
+
+    /**
+     * Prepared (shell snapshot) and started on the executor's own thread when it can: one thread hand-off
+     * fewer per command; else on a worker (preparing resolves paths, calls into libc, may run a capture).
+     */
+    private Future<ExecHandle> startCommand(ExecRequest request, OutputListener listener) {
+        java.util.function.UnaryOperator<ExecRequest> prepare = r -> {
+            codex.protocol.StepTrace.mark("sandbox-worker");
+            ExecRequest prepared = snapshots.prepare(r);
+            codex.protocol.StepTrace.mark("sandbox-prepared");
+            return prepared;
+        };
+        try {
+            java.util.Optional<ExecHandle> detached = executor.startWithoutBlocking(request, prepare, listener);
+            if (detached.isPresent()) {
+                return Future.succeededFuture(detached.get());
+            }
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+        return vertx.executeBlocking(() -> {
+            ExecHandle h = executor.start(prepare.apply(request), listener);
+            codex.protocol.StepTrace.mark("sandbox-started");
+            return h;
+        }, false);
     }
 
     /** The result is kept for attachers; those attached now get it after the output they were sent. */

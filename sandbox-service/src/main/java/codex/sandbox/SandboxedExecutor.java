@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -13,6 +14,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs commands under Landlock + seccomp from inside a long-lived JVM.
@@ -115,20 +117,39 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the sandbox executor is closed");
         }
-        Path cwd = request.cwd().toAbsolutePath().normalize();
-        if (!Files.isDirectory(cwd)) {
-            throw new IllegalArgumentException("working directory " + cwd + " does not exist or is not a directory");
-        }
-        SandboxPolicy policy = SandboxPolicy.resolve(request.permissions(), cwd, request.env());
-        refuseUnenforceable(policy, request);
-        RunningCommand command = new RunningCommand(request, cwd, policy,
-                listener == null ? OutputListener.NONE : listener);
+        RunningCommand command = new RunningCommand(listener == null ? OutputListener.NONE : listener);
+        command.check(request);
         try {
             workers.execute(command::run);
         } catch (RejectedExecutionException e) {
             throw new IllegalStateException("the sandbox executor is closed", e);
         }
         return command;
+    }
+
+    /** {@link #start}'s checks (file system reads) and {@code prepare} run on the command's own worker. */
+    @Override
+    public Optional<ExecHandle> startWithoutBlocking(ExecRequest request, UnaryOperator<ExecRequest> prepare,
+                                                     OutputListener listener) {
+        RunningCommand command = new RunningCommand(listener == null ? OutputListener.NONE : listener);
+        if (closed) {
+            command.result.completeExceptionally(new IllegalStateException("the sandbox executor is closed"));
+            return Optional.of(command);
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    command.check(prepare.apply(request));
+                } catch (Throwable t) {
+                    command.result.completeExceptionally(t);
+                    return;
+                }
+                command.run();
+            });
+        } catch (RejectedExecutionException e) {
+            command.result.completeExceptionally(new IllegalStateException("the sandbox executor is closed", e));
+        }
+        return Optional.of(command);
     }
 
     /** Blocking convenience: starts the command and waits for its result. */
@@ -192,9 +213,10 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
 
     /** One command: the handle the caller holds, and the work the pooled worker does. */
     private final class RunningCommand implements ExecHandle {
-        private final ExecRequest request;
-        private final Path cwd;
-        private final SandboxPolicy policy;
+        /** Set by {@link #check} before the command runs (on the thread that then runs it, or before it starts). */
+        private ExecRequest request;
+        private Path cwd;
+        private SandboxPolicy policy;
         private final OutputListener listener;
         private final CompletableFuture<ExecResult> result = new CompletableFuture<>();
         private volatile boolean cancelled;
@@ -206,11 +228,21 @@ public final class SandboxedExecutor implements CommandExecutor, AutoCloseable {
         private int killSwitchWriteFd = -1;
         private boolean killSwitchFired;
 
-        RunningCommand(ExecRequest request, Path cwd, SandboxPolicy policy, OutputListener listener) {
+        RunningCommand(OutputListener listener) {
+            this.listener = listener;
+        }
+
+        /** The working directory and the policy, refused when this kernel cannot enforce it (fail closed). */
+        void check(ExecRequest request) {
+            Path cwd = request.cwd().toAbsolutePath().normalize();
+            if (!Files.isDirectory(cwd)) {
+                throw new IllegalArgumentException("working directory " + cwd + " does not exist or is not a directory");
+            }
+            SandboxPolicy policy = SandboxPolicy.resolve(request.permissions(), cwd, request.env());
+            refuseUnenforceable(policy, request);
             this.request = request;
             this.cwd = cwd;
             this.policy = policy;
-            this.listener = listener;
         }
 
         @Override

@@ -70,6 +70,9 @@ public final class ShellSnapshots implements AutoCloseable {
     /** A login shell that takes longer than this to start is not snapshotted. */
     static final long CAPTURE_TIMEOUT_MS = 10_000;
     private static final int CAPTURE_MAX_OUTPUT = 4 << 20;
+    /** What a profile may print (each stream) and still be snapshotted: the snapshot prints it again for every command. */
+    private static final int MAX_PRINTED = 64 << 10;
+    private static final Pattern EXIT_TRAP = Pattern.compile("^trap -- .* (EXIT|0)$");
     private static final int MAX_CACHED = 64;
     /** Set by the shell itself or per process: taken from the command's environment, not the snapshot. */
     private static final Set<String> SHELL_OWNED = Set.of("_", "PWD", "OLDPWD", "SHLVL");
@@ -338,10 +341,17 @@ public final class ShellSnapshots implements AutoCloseable {
         }
         ExecResult r = runner.apply(captureRequest(request, List.of(login.shell(), "-lc", dump), request.env()));
         String problem = problem(r, marker);
+        // what the profile itself printed comes before the first marker; the snapshot prints it again
+        int begin = problem != null ? -1 : r.stdout().indexOf(marker + "\n");
+        String printed = begin < 0 ? "" : r.stdout().substring(0, begin);
         List<String> sections = problem != null ? List.of()
-                : splitSections(r.stdout().substring(marker.length() + 1), marker);
+                : splitSections(r.stdout().substring(begin + marker.length() + 1), marker);
         if (problem == null && (sections.size() != 3 || !sections.get(2).isEmpty())) {
             problem = "the login shell printed something after the snapshot (an EXIT trap?)";
+        }
+        if (problem == null && !r.stderr().isEmpty() && sections.get(0).lines().anyMatch(EXIT_TRAP.asPredicate())) {
+            // its stderr may be the trap's, printed at the end: replaying it first would misplace it
+            problem = "the login profile writes to stderr and sets an EXIT trap";
         }
         if (problem != null) {
             deleteTree(own);
@@ -357,6 +367,8 @@ public final class ShellSnapshots implements AutoCloseable {
             text = zshFile(sections.get(0), plain.stdout(), env);
             file = own.resolve(".zshenv");
         }
+        int header = text.indexOf('\n') + 1;
+        text = text.substring(0, header) + replaying(printed, r.stderr()) + text.substring(header);
         byte[] content = text.getBytes(StandardCharsets.UTF_8);
         write(file, content);
         return new Snapshot(login.kind(), env, file, content, null);
@@ -369,18 +381,33 @@ public final class ShellSnapshots implements AutoCloseable {
         if (r.exitCode() != 0) {
             return "the login shell exited " + r.exitCode() + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip());
         }
-        if (!r.stderr().isEmpty()) {
-            return "the login profile writes to stderr: " + r.stderr().strip();
-        }
         if (r.droppedBytes() > 0) {
             return "the login shell's state is larger than " + CAPTURE_MAX_OUTPUT + " bytes";
         }
-        String begin = marker + "\n";
-        if (!r.stdout().startsWith(begin)) {
-            return r.stdout().contains(begin) ? "the login profile prints output of its own"
-                    : "the login shell did not run the snapshot script (does the profile exit?)";
+        int begin = r.stdout().indexOf(marker + "\n");
+        if (begin < 0) {
+            return "the login shell did not run the snapshot script (does the profile exit?)";
+        }
+        if (begin > MAX_PRINTED || r.stderr().length() > MAX_PRINTED) {
+            return "the login profile prints more than " + MAX_PRINTED + " characters";
         }
         return null;
+    }
+
+    /**
+     * The start of a snapshot file for a profile that prints (a warning on stderr, a greeting): the same
+     * text on the same streams, before the script, as the login shell would print it for every command.
+     * {@code builtin}: the profile's own functions are not defined yet, but an exported one could be.
+     */
+    static String replaying(String stdout, String stderr) {
+        StringBuilder replay = new StringBuilder();
+        if (!stdout.isEmpty()) {
+            replay.append("builtin printf '%s' ").append(singleQuoted(stdout)).append('\n');
+        }
+        if (!stderr.isEmpty()) {
+            replay.append("builtin printf '%s' ").append(singleQuoted(stderr)).append(" >&2\n");
+        }
+        return replay.toString();
     }
 
     private ExecRequest captureRequest(ExecRequest request, List<String> argv, Map<String, String> env) {

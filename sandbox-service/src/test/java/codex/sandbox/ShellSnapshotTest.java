@@ -202,6 +202,7 @@ class ShellSnapshotTest {
                 greet() { echo "greet:$1:$GREETING"; }
                 source "$HOME/.zshrc-extra"
                 echo ran >> profile-runs
+                print -r -- "zprofile's warning" >&2
                 """);
         Files.writeString(home.resolve(".zshrc-extra"), "extra() { print -r -- \"extra $*\"; }\n");
         Path tools = Files.createDirectories(home.resolve("tools"));
@@ -269,8 +270,8 @@ class ShellSnapshotTest {
         Logger log = Logger.getLogger(ShellSnapshots.class.getName());
         log.addHandler(handler);
         try {
-            for (String broken : List.of("echo oops >&2\nexport X=1\n", "exit 3\n", "echo welcome\n", "if then fi\n",
-                    "sleep 5\n", "trap 'echo bye' EXIT\n")) {
+            for (String broken : List.of("exit 3\n", "sleep 5\n", "trap 'echo bye' EXIT\n",
+                    "echo warning >&2\ntrap 'echo bye >&2' EXIT\n")) {
                 notes.clear();
                 Path home = home(dir.resolve(String.valueOf(Math.abs(broken.hashCode()))), broken);
                 Path cwd = Files.createDirectories(home.resolve("work"));
@@ -286,6 +287,27 @@ class ShellSnapshotTest {
             }
         } finally {
             log.removeHandler(handler);
+        }
+    }
+
+    /**
+     * A profile that prints (root's pyenv here: "cannot rehash" on stderr inside the sandbox, a greeting, a
+     * syntax error) is still snapshotted: its text is printed again, on the same streams, before each
+     * command, as the login shell would print it; the profile itself does not run again.
+     */
+    @Test
+    void aProfileThatPrintsIsSnapshottedAndItsTextComesBeforeEachCommandAsBefore(@TempDir Path dir) throws Exception {
+        for (String printing : List.of("echo 'pyenv: cannot rehash: shims isn'\\''t writable' >&2\nexport X=1\n",
+                "echo welcome; echo \"it's $((6 * 7))\"\n", "ls /no/such/file\n", "printf 'no newline' >&2; printf 'at all'\n")) {
+            Path home = home(dir.resolve(String.valueOf(Math.abs(printing.hashCode()))),
+                    printing + "echo ran >> profile-runs\n. ~/.bashrc\n");
+            Path cwd = Files.createDirectories(home.resolve("work"));
+            List<String> scripts = List.of("echo body; echo err >&2", "echo $X $RC_VALUE", "exit 3",
+                    "bash -c 'echo child'");
+            Snapshots s = differential("bash", home, cwd, env(home), scripts);
+            assertEquals(scripts.size() + 1, Files.readAllLines(cwd.resolve("profile-runs")).size(),
+                    "the profile ran for the login shells and the one capture only: " + printing);
+            s.snapshots().close();
         }
     }
 

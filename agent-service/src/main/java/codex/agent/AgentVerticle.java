@@ -7,6 +7,7 @@ import codex.config.ConfigOptions;
 import codex.agent.mcp.McpTools;
 import codex.agent.ownership.OwnershipStore;
 import codex.agent.ownership.SessionLeases;
+import codex.agent.ownership.LocalOwnershipStore;
 import codex.agent.ownership.SharedDataOwnershipStore;
 import codex.protocol.SessionMessages.Replay;
 import codex.protocol.SessionMessages.Replayed;
@@ -80,7 +81,9 @@ public class AgentVerticle extends VerticleBase {
         http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(10_000).setKeepAlive(true),
                 new io.vertx.core.http.PoolOptions().setHttp1MaxSize(MODEL_CONNECTIONS_PER_HOST));
         sandbox = new EventBusSandbox(vertx, Addresses.agentExecOutput(instanceId));
-        leases = new SessionLeases(new SharedDataOwnershipStore(vertx), instanceId, SharedDataOwnershipStore.nodeId(vertx),
+        // in one JVM nothing but this agent ever reads the owners: no shared map, no JSON (LocalOwnershipStore)
+        leases = new SessionLeases(vertx.isClustered() ? new SharedDataOwnershipStore(vertx)
+                : new LocalOwnershipStore(System::currentTimeMillis), instanceId, SharedDataOwnershipStore.nodeId(vertx),
                 Addresses.agentInstance(instanceId), () -> SharedDataOwnershipStore.nodes(vertx), System::currentTimeMillis);
         // instance-wide addresses are registered now, long before a session needs them, so other
         // processes of a cluster already know them when the first command streams or submission comes

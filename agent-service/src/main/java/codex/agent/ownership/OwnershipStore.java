@@ -8,7 +8,7 @@ import java.util.Set;
 /**
  * The cluster state {@link SessionLeases} works on: the owners map (compare-and-set on the stored
  * text), the agents' lease entries (with a TTL) and the fencing counter. {@link SharedDataOwnershipStore}
- * is the real one (Vert.x shared data); tests use an in-memory one.
+ * is a cluster's (Vert.x shared data), {@link LocalOwnershipStore} a JVM's that is not clustered.
  */
 public interface OwnershipStore {
 
@@ -21,6 +21,11 @@ public interface OwnershipStore {
         public static Stored decode(String text) {
             return text == null ? null : new Stored(text, Owner.decode(text));
         }
+    }
+
+    /** The stored form of {@code owner}: the text {@link #replace} and {@link #remove} compare, and the owner. */
+    default Stored toStored(Owner owner) {
+        return Stored.of(owner);
     }
 
     /** The session's owner, or null when it has none. */

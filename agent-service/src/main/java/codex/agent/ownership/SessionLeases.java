@@ -98,7 +98,7 @@ public final class SessionLeases {
         return store.get(sessionId).compose(current -> {
             if (current == null) {
                 return store.nextFence().compose(fence -> {
-                    Stored next = Stored.of(new Owner(sessionId, fence, instanceId, nodeId, address, config));
+                    Stored next = store.toStored(new Owner(sessionId, fence, instanceId, nodeId, address, config));
                     return store.putNew(next).compose(stored -> stored ? won(next)
                             : claim(sessionId, config)); // another agent stored one first: look again
                 });
@@ -118,7 +118,7 @@ public final class SessionLeases {
     private Future<Stored> replaceWith(Stored current, SessionConfig config) {
         return store.nextFence().compose(fence -> {
             Owner o = current.owner();
-            Stored next = Stored.of(new Owner(o.sessionId(), fence, instanceId, nodeId, address,
+            Stored next = store.toStored(new Owner(o.sessionId(), fence, instanceId, nodeId, address,
                     config != null ? config : o.config()));
             return store.replace(current, next).compose(replaced -> replaced ? Future.succeededFuture(next)
                     : Future.failedFuture(new IllegalStateException("session " + o.sessionId()

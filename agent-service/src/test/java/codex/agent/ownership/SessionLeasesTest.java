@@ -2,6 +2,7 @@ package codex.agent.ownership;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import codex.agent.ownership.OwnershipStore.Stored;
@@ -21,73 +22,9 @@ import org.junit.jupiter.api.Test;
 /** The lease rules on an in-memory store with a clock the test moves. */
 class SessionLeasesTest {
 
-    /** A cluster's shared data: compare-and-set on text, leases with a TTL against the test's clock. */
-    static final class MemoryStore implements OwnershipStore {
-        final Map<String, String> owners = new HashMap<>();
-        final Map<String, Long> leaseUntil = new HashMap<>();
-        final AtomicLong counter = new AtomicLong();
-        final AtomicLong now;
-
-        MemoryStore(AtomicLong now) {
-            this.now = now;
-        }
-
-        @Override
-        public Future<Stored> get(String sessionId) {
-            return Future.succeededFuture(Stored.decode(owners.get(sessionId)));
-        }
-
-        @Override
-        public Future<Boolean> putNew(Stored owner) {
-            return Future.succeededFuture(owners.putIfAbsent(owner.owner().sessionId(), owner.text()) == null);
-        }
-
-        @Override
-        public Future<Boolean> replace(Stored current, Stored next) {
-            return Future.succeededFuture(owners.replace(current.owner().sessionId(), current.text(), next.text()));
-        }
-
-        @Override
-        public Future<Boolean> remove(Stored current) {
-            return Future.succeededFuture(owners.remove(current.owner().sessionId(), current.text()));
-        }
-
-        @Override
-        public Future<List<Stored>> all() {
-            return Future.succeededFuture(owners.values().stream().map(Stored::decode).toList());
-        }
-
-        @Override
-        public Future<Long> nextFence() {
-            return Future.succeededFuture(counter.incrementAndGet());
-        }
-
-        @Override
-        public Future<Boolean> renewLease(String instanceId, String nodeId, long ttlMs) {
-            Long until = leaseUntil.put(instanceId, now.get() + ttlMs);
-            return Future.succeededFuture(until != null && until > now.get());
-        }
-
-        @Override
-        public Future<Void> dropLease(String instanceId) {
-            leaseUntil.remove(instanceId);
-            return Future.succeededFuture();
-        }
-
-        @Override
-        public Future<Set<String>> liveInstances() {
-            Set<String> live = new HashSet<>();
-            leaseUntil.forEach((k, v) -> {
-                if (v > now.get()) {
-                    live.add(k);
-                }
-            });
-            return Future.succeededFuture(live);
-        }
-    }
-
     final AtomicLong now = new AtomicLong(1_000_000);
-    final MemoryStore store = new MemoryStore(now);
+    /** The production store of a JVM that is not clustered; here several agents share it, as a cluster's map. */
+    final LocalOwnershipStore store = new LocalOwnershipStore(now::get);
     final Set<String> nodes = new HashSet<>(Set.of("node-a", "node-b"));
     final SessionConfig config = new SessionConfig("test-model", new codex.protocol.ProviderSpec("openai", "openai",
             "http://127.0.0.1:1/v1", null, null, codex.protocol.WireApi.RESPONSES, Map.of(), Map.of(), Map.of(), 0, 0, 1_000),
@@ -140,7 +77,7 @@ class SessionLeasesTest {
         assertEquals("b", taken.instanceId());
         assertTrue(taken.fence() > 1, "a new fence: " + taken.fence());
         assertEquals(config, taken.config(), "the session is opened again with its own config");
-        assertEquals(taken, Stored.decode(store.owners.get("s1")).owner());
+        assertEquals(taken, done(store.get("s1")).owner());
     }
 
     @Test
@@ -169,7 +106,7 @@ class SessionLeasesTest {
         SessionLeases c = agent("c", "node-b");
         done(a.claim("s1", config));
         nodes.remove("node-a");
-        Stored orphan = Stored.decode(store.owners.get("s1"));
+        Stored orphan = done(store.get("s1"));
         Future<Owner> first = b.takeOver(orphan);
         Future<Owner> second = c.takeOver(orphan);
         assertTrue(first.succeeded());
@@ -202,7 +139,7 @@ class SessionLeasesTest {
         done(a.claim("s1", config));
         done(a.claim("s2", config));
         done(a.release("s2"));
-        assertFalse(store.owners.containsKey("s2"));
+        assertNull(done(store.get("s2")));
         done(b.tick());
         done(a.stop());
         now.addAndGet(10);

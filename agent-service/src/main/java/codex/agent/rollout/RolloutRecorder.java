@@ -56,9 +56,12 @@ public final class RolloutRecorder implements AutoCloseable {
         }
     }
 
-    private sealed interface Op permits Line, Flush, Close { }
+    private sealed interface Op permits Line, EventLine, Flush, Close { }
 
     private record Line(byte[] bytes) implements Op { }
+
+    /** An event to encode on the writer thread, with the fence of the moment it was appended. */
+    private record EventLine(Event event, long fence) implements Op { }
 
     private record Flush(CompletableFuture<Void> done) implements Op { }
 
@@ -201,16 +204,32 @@ public final class RolloutRecorder implements AutoCloseable {
         }
     }
 
-    /** {@code {"type":"event","event":{...Event JSON with seq...}}}. */
+    /**
+     * {@code {"type":"event","event":{...Event JSON with seq...}}}. Encoded by the writer thread, not the
+     * caller (an event loop): events are immutable records, and the first one's encoding (Jackson's
+     * first use of the event types) took ~30 ms of every session's start there.
+     */
     public void appendEvent(Event event) {
+        if (closing.get()) {
+            droppedRecords.incrementAndGet();
+            reportOnce("an 'event' record was appended to the rollout of session "
+                    + sessionId + " after it was closed; it was not recorded");
+            return;
+        }
+        if (!offer(new EventLine(event, fence))) {
+            droppedRecords.incrementAndGet();
+        }
+    }
+
+    /** The line of {@link #appendEvent(Event)}, or null (reported) when the event does not encode. */
+    private byte[] eventLine(Event event, long f) {
         byte[] json;
         try {
             json = Json.encodeBytes(event); // straight from the record to the line: no map, no string
         } catch (RuntimeException e) {
             reportOnce("cannot encode event seq " + event.seq() + " for the rollout (" + e.getMessage() + "); event not recorded");
-            return;
+            return null;
         }
-        long f = fence;
         byte[] head = (f > 0 ? "{\"type\":\"event\",\"fence\":" + f + ",\"event\":" : "{\"type\":\"event\",\"event\":")
                 .getBytes(StandardCharsets.US_ASCII);
         byte[] line = new byte[head.length + json.length + 2];
@@ -218,7 +237,7 @@ public final class RolloutRecorder implements AutoCloseable {
         System.arraycopy(json, 0, line, head.length, json.length);
         line[line.length - 2] = '}';
         line[line.length - 1] = '\n';
-        enqueueLine("event", line);
+        return line;
     }
 
     public void appendEvent(JsonObject eventJson) {
@@ -390,6 +409,13 @@ public final class RolloutRecorder implements AutoCloseable {
                 } else {
                     droppedRecords.incrementAndGet();
                 }
+            } else if (op instanceof EventLine e) {
+                byte[] line = failure == null ? eventLine(e.event(), e.fence()) : null;
+                if (line != null) {
+                    pending.write(line, 0, line.length);
+                } else if (failure != null) {
+                    droppedRecords.incrementAndGet();
+                }
             } else if (op instanceof Flush || op instanceof Close) {
                 syncNeeded = true;
             }
@@ -430,7 +456,7 @@ public final class RolloutRecorder implements AutoCloseable {
         for (Op late : rest) {
             if (late instanceof Flush f) {
                 completeFlush(f.done());
-            } else if (late instanceof Line) {
+            } else if (late instanceof Line || late instanceof EventLine) {
                 droppedRecords.incrementAndGet();
             }
         }

@@ -13,6 +13,7 @@ import codex.gateway.approvals.ApprovalInbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import codex.protocol.Event;
+import codex.protocol.EventMsg;
 import codex.protocol.Json;
 import codex.protocol.ApprovalMessages.AnnouncePending;
 import codex.protocol.ApprovalMessages.InboxEntry;
@@ -360,8 +361,7 @@ public class GatewayVerticle extends VerticleBase {
         if (event == null) {
             return;
         }
-        Event.Header header = Event.Header.of(event);
-        String sessionId = header.sessionId();
+        String sessionId = event.sessionId();
         if (sessionId == null) {
             return; // not an event of any session: nobody to relay it to
         }
@@ -370,7 +370,7 @@ public class GatewayVerticle extends VerticleBase {
             long fence = Long.parseLong(fenceHeader);
             Long highest = fenceOf.get(sessionId);
             if (highest != null && fence < highest) {
-                LOG.warning("refused event seq " + header.seq() + " of session " + sessionId + ": fence " + fence
+                LOG.warning("refused event seq " + event.seq() + " of session " + sessionId + ": fence " + fence
                         + " is older than " + highest + " (an agent that lost the session)");
                 return;
             }
@@ -383,7 +383,7 @@ public class GatewayVerticle extends VerticleBase {
         vertx.eventBus().publish(Addresses.clientEvents(sessionId), event); // the record: no copy per subscriber
         metrics.event(event);
         inbox.onEvent(event);
-        if ("shutdown_complete".equals(header.type())) {
+        if (event.msg() instanceof EventMsg.ShutdownComplete) {
             dropBuffer(sessionId);
             agentOf.remove(sessionId);
             codexHomeOf.remove(sessionId);

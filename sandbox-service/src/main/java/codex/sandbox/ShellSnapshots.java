@@ -340,10 +340,10 @@ public final class ShellSnapshots implements AutoCloseable {
                     + plain.stderr().strip());
         }
         ExecResult r = runner.apply(captureRequest(request, List.of(login.shell(), "-lc", dump), request.env()));
-        String problem = problem(r, marker);
         // what the profile itself printed comes before the first marker; the snapshot prints it again
-        int begin = problem != null ? -1 : r.stdout().indexOf(marker + "\n");
-        String printed = begin < 0 ? "" : r.stdout().substring(0, begin);
+        int begin = r.stdout().indexOf(marker + "\n");
+        String problem = problem(r, begin);
+        String printed = problem != null ? "" : r.stdout().substring(0, begin);
         List<String> sections = problem != null ? List.of()
                 : splitSections(r.stdout().substring(begin + marker.length() + 1), marker);
         if (problem == null && (sections.size() != 3 || !sections.get(2).isEmpty())) {
@@ -374,7 +374,8 @@ public final class ShellSnapshots implements AutoCloseable {
         return new Snapshot(login.kind(), env, file, content, null);
     }
 
-    private String problem(ExecResult r, String marker) {
+    /** @param begin where the dump's first marker line starts in its stdout, -1 when it is not there */
+    private String problem(ExecResult r, int begin) {
         if (r.timedOut()) {
             return "the login profile took more than " + captureTimeoutMs + " ms";
         }
@@ -384,7 +385,6 @@ public final class ShellSnapshots implements AutoCloseable {
         if (r.droppedBytes() > 0) {
             return "the login shell's state is larger than " + CAPTURE_MAX_OUTPUT + " bytes";
         }
-        int begin = r.stdout().indexOf(marker + "\n");
         if (begin < 0) {
             return "the login shell did not run the snapshot script (does the profile exit?)";
         }

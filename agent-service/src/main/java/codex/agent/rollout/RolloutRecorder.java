@@ -240,10 +240,6 @@ public final class RolloutRecorder implements AutoCloseable {
         return line;
     }
 
-    public void appendEvent(JsonObject eventJson) {
-        append("event", new JsonObject().put("event", eventJson));
-    }
-
     /** {@code {"type":"state","last_response_id":...}}: the agent's bookkeeping; null is recorded as null. */
     public void appendState(String lastResponseId) {
         append("state", new JsonObject().put("last_response_id", lastResponseId));
@@ -312,17 +308,10 @@ public final class RolloutRecorder implements AutoCloseable {
                     + sessionId + " (" + e.getMessage() + "); it was not recorded");
             return;
         }
-        enqueueLine(null, bytes);
+        enqueueLine(bytes);
     }
 
-    /** @param type the record's type when the closing check must say it, null when it was checked */
-    private void enqueueLine(String type, byte[] bytes) {
-        if (type != null && closing.get()) {
-            droppedRecords.incrementAndGet();
-            reportOnce("a '" + type + "' record was appended to the rollout of session "
-                    + sessionId + " after it was closed; it was not recorded");
-            return;
-        }
+    private void enqueueLine(byte[] bytes) {
         if (!offer(new Line(bytes))) {
             droppedRecords.incrementAndGet();
         }
